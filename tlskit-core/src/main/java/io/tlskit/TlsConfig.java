@@ -1,0 +1,470 @@
+package io.tlskit;
+
+import io.tlskit.crypto.CryptoBackend;
+import io.tlskit.pki.Credentials;
+import io.tlskit.pki.TrustAnchors;
+import io.tlskit.pki.VerifyPolicy;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+/**
+ * One immutable, validated configuration for a TLS client or server. Built with {@link #client()}
+ * or {@link #server()}; {@link Builder#build()} checks everything that can be checked before a
+ * byte is sent and fails with a {@link ConfigException} that says what to change.
+ *
+ * <p>A config is shared by any number of connections; the crypto backend, session cache and
+ * ticket keys live here so that all connections of one server share them.
+ */
+public final class TlsConfig {
+    /** Which end of the connection this config is for. */
+    public enum Role { CLIENT, SERVER }
+
+    private final Role role;
+    private final Set<TlsVersion> versions;
+    private final int[] cipherSuites;
+    private final Credentials credentials;
+    private final Map<String, Credentials> sniCredentials;
+    private final TrustAnchors trustAnchors;
+    private final VerifyMode verifyMode;
+    private final VerifyPolicy verifyPolicy;
+    private final ClientAuth clientAuth;
+    private final String serverName;
+    private final List<String> alpn;
+    private final Psk psk;
+    private final PskStore pskStore;
+    private final String pskHint;
+    private final boolean resumption;
+    private final boolean tickets;
+    private final SessionCache sessionCache;
+    private final TicketKeys ticketKeys;
+    private final ClientSessionStore clientSessions;
+    private final MaxFragmentLength maxFragmentLength;
+    private final Duration handshakeTimeout;
+    private final TimeSource time;
+    private final SecureRandom random;
+    private final CryptoBackend backend;
+    private final TlsCrypto crypto;
+    private final boolean sendServerTime;
+    private final PeerCredentialCache credentialCache;
+
+    private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, TlsCrypto crypto) {
+        this.role = b.role;
+        this.versions = Collections.unmodifiableSet(versions);
+        this.cipherSuites = suites;
+        this.credentials = b.credentials;
+        this.sniCredentials = Collections.unmodifiableMap(new LinkedHashMap<>(b.sniCredentials));
+        this.trustAnchors = anchors;
+        this.verifyMode = b.verifyMode;
+        this.verifyPolicy = b.verifyPolicy;
+        this.clientAuth = b.clientAuth;
+        this.serverName = b.serverName;
+        this.alpn = List.copyOf(b.alpn);
+        this.psk = b.psk;
+        this.pskStore = b.pskStore;
+        this.pskHint = b.pskHint;
+        this.resumption = b.resumption;
+        this.tickets = b.tickets && b.resumption;
+        this.sessionCache = b.role == Role.SERVER && b.resumption
+            ? (b.sessionCache != null ? b.sessionCache : new SessionCache(1024, Duration.ofHours(1), b.time)) : null;
+        this.ticketKeys = b.role == Role.SERVER && this.tickets
+            ? (b.ticketKeys != null ? b.ticketKeys : new TicketKeys(b.random, b.time, Duration.ofHours(12))) : null;
+        this.clientSessions = b.role == Role.CLIENT && b.resumption
+            ? (b.clientSessions != null ? b.clientSessions : new ClientSessionStore(256, Duration.ofHours(12), b.time)) : null;
+        this.maxFragmentLength = b.maxFragmentLength;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.time = b.time;
+        this.random = b.random;
+        this.backend = b.backend;
+        this.crypto = crypto;
+        this.sendServerTime = b.sendServerTime;
+        this.credentialCache = new PeerCredentialCache(crypto);
+    }
+
+    public static Builder client() {
+        return new Builder(Role.CLIENT);
+    }
+
+    public static Builder server() {
+        return new Builder(Role.SERVER);
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public boolean isClient() {
+        return role == Role.CLIENT;
+    }
+
+    public Set<TlsVersion> versions() {
+        return versions;
+    }
+
+    /** The suites this config offers or accepts, in preference order. */
+    public List<String> cipherSuiteNames() {
+        return CipherSuites.names(cipherSuites);
+    }
+
+    int[] cipherSuites() {
+        return cipherSuites.clone();
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public Map<String, Credentials> sniCredentials() {
+        return sniCredentials;
+    }
+
+    public TrustAnchors trustAnchors() {
+        return trustAnchors;
+    }
+
+    public VerifyMode verifyMode() {
+        return verifyMode;
+    }
+
+    public VerifyPolicy verifyPolicy() {
+        return verifyPolicy;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public List<String> alpn() {
+        return alpn;
+    }
+
+    public Psk psk() {
+        return psk;
+    }
+
+    public PskStore pskStore() {
+        return pskStore;
+    }
+
+    public String pskHint() {
+        return pskHint;
+    }
+
+    public boolean resumption() {
+        return resumption;
+    }
+
+    public boolean tickets() {
+        return tickets;
+    }
+
+    public SessionCache sessionCache() {
+        return sessionCache;
+    }
+
+    public TicketKeys ticketKeys() {
+        return ticketKeys;
+    }
+
+    public ClientSessionStore clientSessions() {
+        return clientSessions;
+    }
+
+    public MaxFragmentLength maxFragmentLength() {
+        return maxFragmentLength;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public TimeSource time() {
+        return time;
+    }
+
+    public SecureRandom random() {
+        return random;
+    }
+
+    public CryptoBackend backend() {
+        return backend;
+    }
+
+    TlsCrypto crypto() {
+        return crypto;
+    }
+
+    boolean sendServerTime() {
+        return sendServerTime;
+    }
+
+    PeerCredentialCache credentialCache() {
+        return credentialCache;
+    }
+
+    /** Builder for {@link TlsConfig}. Setters only record; {@link #build()} validates. */
+    public static final class Builder {
+        private final Role role;
+        private final Set<TlsVersion> versions = EnumSet.noneOf(TlsVersion.class);
+        private final List<String> cipherSuiteNames = new ArrayList<>();
+        private Credentials credentials;
+        private final Map<String, Credentials> sniCredentials = new LinkedHashMap<>();
+        private TrustAnchors trustAnchors;
+        private VerifyMode verifyMode = VerifyMode.REQUIRED;
+        private VerifyPolicy verifyPolicy = VerifyPolicy.defaults();
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private String serverName;
+        private final List<String> alpn = new ArrayList<>();
+        private Psk psk;
+        private PskStore pskStore;
+        private String pskHint;
+        private boolean resumption = true;
+        private boolean tickets = true;
+        private SessionCache sessionCache;
+        private TicketKeys ticketKeys;
+        private ClientSessionStore clientSessions;
+        private MaxFragmentLength maxFragmentLength;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private TimeSource time = TimeSource.system();
+        private SecureRandom random;
+        private CryptoBackend backend = CryptoBackend.HYBRID;
+        private boolean sendServerTime;
+
+        private Builder(Role role) {
+            this.role = role;
+        }
+
+        /** Versions to enable; default TLS 1.2 and 1.3. */
+        public Builder versions(TlsVersion... enabled) {
+            versions.clear();
+            Collections.addAll(versions, enabled);
+            return this;
+        }
+
+        /** Restrict to these suites (IANA names), in preference order. */
+        public Builder cipherSuites(String... names) {
+            cipherSuiteNames.clear();
+            Collections.addAll(cipherSuiteNames, names);
+            return this;
+        }
+
+        public Builder cipherSuites(List<String> names) {
+            cipherSuiteNames.clear();
+            cipherSuiteNames.addAll(names);
+            return this;
+        }
+
+        /** Our own certificate chain and private key. */
+        public Builder credentials(Credentials own) {
+            this.credentials = own;
+            return this;
+        }
+
+        /** Server: a certificate to present when the client asks for this host name (SNI). */
+        public Builder credentials(String hostName, Credentials own) {
+            sniCredentials.put(hostName.toLowerCase(Locale.ROOT), own);
+            return this;
+        }
+
+        public Builder trustAnchors(TrustAnchors anchors) {
+            this.trustAnchors = anchors;
+            return this;
+        }
+
+        public Builder verifyMode(VerifyMode mode) {
+            this.verifyMode = mode;
+            return this;
+        }
+
+        public Builder verifyPolicy(VerifyPolicy policy) {
+            this.verifyPolicy = policy;
+            return this;
+        }
+
+        public Builder clientAuth(ClientAuth mode) {
+            this.clientAuth = mode;
+            return this;
+        }
+
+        /** Client: the name sent in SNI and checked against the server certificate. */
+        public Builder serverName(String name) {
+            this.serverName = name;
+            return this;
+        }
+
+        public Builder alpn(String... protocols) {
+            alpn.clear();
+            Collections.addAll(alpn, protocols);
+            return this;
+        }
+
+        /** Client: the PSK identity and key to offer. */
+        public Builder psk(Psk clientPsk) {
+            this.psk = clientPsk;
+            return this;
+        }
+
+        /** Server: the keys of the PSK identities it accepts, and an optional identity hint. */
+        public Builder pskStore(PskStore store) {
+            this.pskStore = store;
+            return this;
+        }
+
+        public Builder pskHint(String hint) {
+            this.pskHint = hint;
+            return this;
+        }
+
+        /** TLS 1.2 session resumption (session IDs and tickets); on by default. */
+        public Builder resumption(boolean enabled) {
+            this.resumption = enabled;
+            return this;
+        }
+
+        /** RFC 5077 session tickets (TLS 1.2); on by default when resumption is on. */
+        public Builder tickets(boolean enabled) {
+            this.tickets = enabled;
+            return this;
+        }
+
+        /** Server: share a session cache between configs (e.g. across a certificate reload). */
+        public Builder sessionCache(SessionCache cache) {
+            this.sessionCache = cache;
+            return this;
+        }
+
+        /** Server: share ticket keys between configs or servers. */
+        public Builder ticketKeys(TicketKeys keys) {
+            this.ticketKeys = keys;
+            return this;
+        }
+
+        /** Client: where saved sessions and tickets are kept between connections. */
+        public Builder sessionStore(ClientSessionStore store) {
+            this.clientSessions = store;
+            return this;
+        }
+
+        /** Client: ask the server for records of at most this many plaintext bytes. */
+        public Builder maxFragmentLength(MaxFragmentLength length) {
+            this.maxFragmentLength = length;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        public Builder timeSource(TimeSource source) {
+            this.time = source;
+            return this;
+        }
+
+        /** The randomness for keys and nonces; default an SP 800-90A DRBG seeded by the OS. */
+        public Builder random(SecureRandom secureRandom) {
+            this.random = secureRandom;
+            return this;
+        }
+
+        public Builder cryptoBackend(CryptoBackend cryptoBackend) {
+            this.backend = cryptoBackend;
+            return this;
+        }
+
+        /** Server: put the real time in the ServerHello random (TLS 1.2), for clients without a clock. */
+        public Builder sendServerTime(boolean enabled) {
+            this.sendServerTime = enabled;
+            return this;
+        }
+
+        public TlsConfig build() {
+            return new ConfigValidator(this).validate();
+        }
+
+        // read by ConfigValidator
+        Role role() {
+            return role;
+        }
+
+        Set<TlsVersion> versionsSet() {
+            return versions;
+        }
+
+        List<String> cipherSuiteNames() {
+            return cipherSuiteNames;
+        }
+
+        Credentials credentials() {
+            return credentials;
+        }
+
+        Map<String, Credentials> sniCredentialsMap() {
+            return sniCredentials;
+        }
+
+        TrustAnchors trustAnchors() {
+            return trustAnchors;
+        }
+
+        VerifyMode verifyMode() {
+            return verifyMode;
+        }
+
+        ClientAuth clientAuth() {
+            return clientAuth;
+        }
+
+        String serverName() {
+            return serverName;
+        }
+
+        Psk psk() {
+            return psk;
+        }
+
+        PskStore pskStore() {
+            return pskStore;
+        }
+
+        MaxFragmentLength maxFragmentLength() {
+            return maxFragmentLength;
+        }
+
+        Duration handshakeTimeout() {
+            return handshakeTimeout;
+        }
+
+        TimeSource time() {
+            return time;
+        }
+
+        CryptoBackend backend() {
+            return backend;
+        }
+
+        SecureRandom random() {
+            return random;
+        }
+
+        void random(SecureRandom value, boolean internal) {
+            this.random = value;
+        }
+
+        TlsConfig create(Set<TlsVersion> finalVersions, int[] suites, TrustAnchors anchors, TlsCrypto tlsCrypto) {
+            return new TlsConfig(this, finalVersions, suites, anchors, tlsCrypto);
+        }
+    }
+}
