@@ -158,7 +158,7 @@ final class ConfigValidator {
     }
 
     private void checkAlpn() {
-        // ALPN names are read from the builder's list at engine creation; only their size can be wrong here.
+        b.alpnList().forEach(ConfigValidator::checkAlpnName);
     }
 
     private TrustAnchors chooseAnchors() {

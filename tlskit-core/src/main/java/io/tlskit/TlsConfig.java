@@ -431,6 +431,10 @@ public final class TlsConfig {
             return serverName;
         }
 
+        List<String> alpnList() {
+            return alpn;
+        }
+
         Psk psk() {
             return psk;
         }
