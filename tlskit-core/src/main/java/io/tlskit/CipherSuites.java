@@ -26,7 +26,7 @@ public final class CipherSuites {
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class && field.getName().startsWith("TLS_")) {
                 try {
                     int id = field.getInt(null);
-                    BY_NAME.put(field.getName(), id);
+                    BY_NAME.put(field.getName().toUpperCase(Locale.ROOT), id);
                     BY_ID.putIfAbsent(id, field.getName());
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
@@ -78,10 +78,13 @@ public final class CipherSuites {
         return name != null ? name : String.format(Locale.ROOT, "0x%04X", suite);
     }
 
+    /** Names of real cipher suites; signalling values (renegotiation SCSV, fallback SCSV) are left out. */
     public static List<String> names(int[] suites) {
         List<String> names = new ArrayList<>(suites.length);
         for (int suite : suites) {
-            names.add(name(suite));
+            if (suite != CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV && suite != CipherSuite.TLS_FALLBACK_SCSV) {
+                names.add(name(suite));
+            }
         }
         return names;
     }
@@ -101,12 +104,13 @@ public final class CipherSuites {
                 + "': use an IANA name such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256; supported here: "
                 + String.join(", ", supportedNames(crypto)));
         }
+        String canonical = name(id);
         String unsafe = unsafeReason(id);
         if (unsafe != null) {
-            throw new ConfigException(TlsError.UNKNOWN_CIPHER_SUITE, "cipher suite " + key + " is refused: " + unsafe);
+            throw new ConfigException(TlsError.UNKNOWN_CIPHER_SUITE, "cipher suite " + canonical + " is refused: " + unsafe);
         }
         if (!TlsUtils.isSupportedCipherSuite(crypto, id)) {
-            throw new ConfigException(TlsError.UNKNOWN_CIPHER_SUITE, "cipher suite " + key
+            throw new ConfigException(TlsError.UNKNOWN_CIPHER_SUITE, "cipher suite " + canonical
                 + " is not supported by this crypto backend (the JDK backend has no AES-CCM or ChaCha20; "
                 + "the default hybrid backend has both); supported here: " + String.join(", ", supportedNames(crypto)));
         }
@@ -128,7 +132,7 @@ public final class CipherSuites {
         if (name.contains("EXPORT")) {
             return "export-grade ciphers are broken";
         }
-        if (name.contains("_anon_")) {
+        if (name.toUpperCase(Locale.ROOT).contains("_ANON_")) {
             return "anonymous key exchange cannot authenticate the peer";
         }
         if (name.contains("IDEA") || name.contains("_MD5")) {
@@ -137,16 +141,34 @@ public final class CipherSuites {
         return null;
     }
 
-    /** Every safe suite the given crypto supports, by name. */
+    /**
+     * The suites worth suggesting for this crypto: TLS 1.3, then forward-secret AEAD, then PSK (which
+     * embedded peers need, CBC included). Static-RSA and SHA-1 CBC suites still work when named, but
+     * are not suggested.
+     */
     static List<String> supportedNames(TlsCrypto crypto) {
-        List<String> names = new ArrayList<>();
+        List<String> tls13 = new ArrayList<>();
+        List<String> ecdhe = new ArrayList<>();
+        List<String> psk = new ArrayList<>();
         for (Map.Entry<String, Integer> e : BY_NAME.entrySet()) {
             int id = e.getValue();
-            if (unsafeReason(id) == null && isUsableKeyExchange(id) && TlsUtils.isSupportedCipherSuite(crypto, id)) {
-                names.add(e.getKey());
+            String n = name(id);
+            if (unsafeReason(id) != null || !isUsableKeyExchange(id) || !TlsUtils.isSupportedCipherSuite(crypto, id)
+                || n.contains("CAMELLIA") || n.contains("ARIA") || n.contains("SM4")) {
+                continue;
+            }
+            if (isTls13(id)) {
+                tls13.add(n);
+            } else if (isPsk(id)) {
+                psk.add(n);
+            } else if (n.startsWith("TLS_ECDHE_") && (n.contains("GCM") || n.contains("CCM") || n.contains("CHACHA20"))) {
+                ecdhe.add(n);
             }
         }
-        return Collections.unmodifiableList(names);
+        List<String> all = new ArrayList<>(tls13);
+        all.addAll(ecdhe);
+        all.addAll(psk);
+        return Collections.unmodifiableList(all);
     }
 
     private static boolean isUsableKeyExchange(int suite) {

@@ -39,7 +39,7 @@ final class FailureExplainer {
         if (e instanceof TlsFatalAlert) {
             TlsFatalAlert fatal = (TlsFatalAlert) e;
             short alert = fatal.getAlertDescription();
-            return sent(alert, fatal.getMessage(), handshaking, e);
+            return sent(alert, detail(fatal), handshaking, e);
         }
         if (e instanceof InterruptedIOException) {
             return new TlsException(TlsError.READ_TIMEOUT, "timed out waiting for the peer", e);
@@ -83,6 +83,10 @@ final class FailureExplainer {
                 }
                 if (seen.client && seen.clientCertMissing) {
                     return TlsError.CLIENT_CERT_REQUIRED;
+                }
+                if (seen.client && config.psk() != null && config.trustAnchors() == null && !seen.pskNegotiated) {
+                    // a PSK-only client whose PSK the server did not select (TLS 1.3 ServerHello without pre_shared_key)
+                    return TlsError.PSK_IDENTITY_UNKNOWN;
                 }
                 return TlsError.HANDSHAKE_FAILED;
             case AlertDescription.decrypt_error:
@@ -142,10 +146,11 @@ final class FailureExplainer {
             message = "the client sent no certificate, but this server requires one (client-auth required)";
         } else if (seen.unknownPskIdentity != null) {
             code = TlsError.PSK_IDENTITY_UNKNOWN;
-            message = "the client used PSK identity '" + seen.unknownPskIdentity + "', which this server has no key for";
-        } else if (bcMessage != null && bcMessage.startsWith("no cipher suite in common")) {
+            message = "the client used PSK identity '" + seen.unknownPskIdentity + "', which this server has no key for:"
+                + " add its key to the server (--psk ID:HEX) or correct the client's identity";
+        } else if (bcMessage != null && bcMessage.contains("no cipher suite in common")) {
             code = TlsError.NO_COMMON_CIPHER_SUITE;
-            message = bcMessage;
+            message = bcMessage.substring(bcMessage.indexOf("no cipher suite in common")); // BC prefixes "handshake_failure(40); "
         } else if (alert == AlertDescription.protocol_version && handshaking) {
             code = TlsError.NO_COMMON_PROTOCOL;
             message = "the peer offered no TLS version we accept " + config.versions() + ": tlskit requires TLS 1.2 or newer";
@@ -164,6 +169,16 @@ final class FailureExplainer {
             message = "handshake failed: " + AlertDescription.getText(alert) + (bcMessage == null ? "" : " (" + bcMessage + ")");
         }
         return new TlsException(code, message, alert, TlsException.AlertDirection.SENT, cause);
+    }
+
+    /** BouncyCastle prefixes the detail with the alert's name ("handshake_failure(40); ..."): the detail alone, or null. */
+    private static String detail(TlsFatalAlert fatal) {
+        String message = fatal.getMessage();
+        String prefix = AlertDescription.getText(fatal.getAlertDescription());
+        if (message == null || message.equals(prefix)) {
+            return null;
+        }
+        return message.startsWith(prefix + "; ") ? message.substring(prefix.length() + 2) : message;
     }
 
     private String pskIdentity() {

@@ -104,7 +104,8 @@ final class ServerPeer extends AbstractTlsServer {
     protected String getDetailMessageNoCipherSuite() {
         return "no cipher suite in common: the client offered "
             + (observer.peerOfferedSuites == null ? "none" : CipherSuites.names(observer.peerOfferedSuites))
-            + "; this server accepts " + CipherSuites.names(config.cipherSuites());
+            + "; this server accepts " + CipherSuites.names(config.cipherSuites())
+            + ": enable a suite both sides support (--ciphers on either side)";
     }
 
     @Override

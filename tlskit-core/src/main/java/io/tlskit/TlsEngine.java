@@ -273,6 +273,9 @@ public final class TlsEngine {
             TlsException timeout = new TlsException(TlsError.HANDSHAKE_TIMEOUT, "the handshake did not complete within "
                 + Durations.format(config.handshakeTimeout()) + (observer.client && !observer.serverHelloSeen
                 ? ": the server never answered our ClientHello (wrong port, a firewall, or not a TLS server?)"
+                : !observer.client && observer.firstBytesReceived == null
+                ? ": the client connected but sent nothing (a port scan, a TCP-only health check, or a client that"
+                    + " expects the server to speak first, e.g. plain SMTP/FTP before STARTTLS)"
                 : ": the peer stopped answering mid-handshake"));
             throw fail(timeout, true);
         }
@@ -293,7 +296,10 @@ public final class TlsEngine {
     }
 
     private void afterProgress() {
-        if (info == null && protocol.isConnected() && !protocol.isHandshaking()) {
+        // the security parameters of the connection exist once the handshake completed, even when the
+        // peer's close_notify arrived in the same read (openssl s_client < /dev/null, health checks)
+        if (info == null && failure == null && !protocol.isHandshaking() && context.get() != null
+            && context.get().getSecurityParametersConnection() != null) {
             info = buildInfo();
             observer.step("handshake complete: {} {}{}", info.version().displayName(), info.cipherSuite(), info.resumed() ? " (resumed)" : "");
         }
