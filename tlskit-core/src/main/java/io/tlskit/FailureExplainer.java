@@ -92,6 +92,9 @@ final class FailureExplainer {
             case AlertDescription.decrypt_error:
             case AlertDescription.bad_record_mac:
                 return seen.pskNegotiated && handshaking ? TlsError.PSK_KEY_MISMATCH : TlsError.PEER_ALERT;
+            case AlertDescription.decode_error:
+                // GnuTLS answers a TLS 1.2 client that was asked for a certificate and sent none with decode_error
+                return seen.client && seen.clientCertMissing && handshaking ? TlsError.CLIENT_CERT_REQUIRED : TlsError.PEER_ALERT;
             default:
                 return TlsError.PEER_ALERT;
         }
@@ -148,9 +151,9 @@ final class FailureExplainer {
             code = TlsError.PSK_IDENTITY_UNKNOWN;
             message = "the client used PSK identity '" + seen.unknownPskIdentity + "', which this server has no key for:"
                 + " add its key to the server (--psk ID:HEX) or correct the client's identity";
-        } else if (bcMessage != null && bcMessage.contains("no cipher suite in common")) {
+        } else if (bcMessage != null && bcMessage.startsWith("no cipher suite in common")) {
             code = TlsError.NO_COMMON_CIPHER_SUITE;
-            message = bcMessage.substring(bcMessage.indexOf("no cipher suite in common")); // BC prefixes "handshake_failure(40); "
+            message = bcMessage;
         } else if (alert == AlertDescription.protocol_version && handshaking) {
             code = TlsError.NO_COMMON_PROTOCOL;
             message = "the peer offered no TLS version we accept " + config.versions() + ": tlskit requires TLS 1.2 or newer";

@@ -162,8 +162,36 @@ public final class TlsConnection implements Closeable {
                 engine.writePlaintext(data, offset + done, chunk);
             }
             done += chunk;
-            flush();
+            try {
+                flush();
+            } catch (TlsException e) {
+                throw peerAlertOr(e);
+            }
         }
+    }
+
+    /**
+     * A write that fails because the peer closed often hides why: the peer sent a fatal alert (for
+     * example certificate_required in TLS 1.3, which arrives after our handshake finished) before it
+     * closed. Read briefly for that alert so the caller learns the cause, not "broken pipe".
+     */
+    private TlsException peerAlertOr(TlsException writeFailure) {
+        if (writeFailure.error() != TlsError.IO_ERROR) {
+            return writeFailure;
+        }
+        try {
+            int n = transport.read(readBuffer, 0, readBuffer.length, 200);
+            if (n > 0) {
+                synchronized (engineLock) {
+                    engine.receive(readBuffer, 0, n);
+                }
+            }
+        } catch (TlsException alert) {
+            return alert;
+        } catch (IOException ignored) {
+            // nothing more to learn from a dead transport
+        }
+        return writeFailure;
     }
 
     public void write(byte[] data) throws TlsException {

@@ -20,17 +20,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
-import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
 
 /**
  * Writes certificates and private keys as PEM that OpenSSL and tlskit both read. Keys are always
- * PKCS#8 (JcaPEMWriter would write SEC1 EC keys without their curve, which OpenSSL rejects); key
+ * PKCS#8 (JcaPEMWriter would write SEC1 EC keys without their curve, which OpenSSL rejects), EC keys
+ * with their public point (GnuTLS refuses them without it); key
  * files are created 0600 from the first byte and moved into place atomically.
  */
 public final class PemWriter {
@@ -143,8 +142,8 @@ public final class PemWriter {
 
     private static PemObjectGenerator generator(PrivateKey key, OutputEncryptor encryptorOrNull) {
         try {
-            return new JcaPKCS8Generator(key, encryptorOrNull);
-        } catch (PemGenerationException e) {
+            return new PKCS8Generator(Pkcs8Keys.withPublicKey(key), encryptorOrNull);
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot encode the " + KeyDescriptions.describeKey(key) + " private key as PKCS#8", e);
         }
     }
