@@ -1,0 +1,150 @@
+package io.tlskit.cli;
+
+import io.tlskit.Durations;
+import io.tlskit.TimeSource;
+import io.tlskit.TlsConfig;
+import io.tlskit.pki.Credentials;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a local HTTPS server.",
+            "With no options it makes (first run) or reuses a local CA and a certificate for localhost, 127.0.0.1 and ::1 "
+                + "in ~/.tlskit, listens on https://localhost:8443/ and answers / with a page that says how you connected "
+                + "(/status.json: the same as JSON; POST /echo returns the request body).",
+            "--cert/--key replace the local certificate; --ca with --client-auth asks clients for certificates."})
+final class ServerCommand implements Callable<Integer>, Cli.Aware {
+    @Option(names = "--home", paramLabel = "DIR", description = "Where the local CA and server certificate live (default ~/.tlskit).")
+    Path home;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8443", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--www", paramLabel = "DIR", description = "Serve the files in DIR (index.html for /).")
+    Path www;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "8s", description = "Close connections idle this long (default ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000", description = "Connections open at once; more are closed at once (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Mixin
+    TlsOptions tls;
+
+    private Cli cli;
+
+    @Override
+    public void cli(Cli context) {
+        this.cli = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new CliException("--port " + port + " is not a port number (0 to 65535)");
+        }
+        if (maxConnections < 1) {
+            throw new CliException("--max-connections must be at least 1");
+        }
+        Duration idle = Durations.parse(idleTimeout);
+        if (idle.isZero() || idle.isNegative()) {
+            throw new CliException("--idle-timeout must be positive, e.g. 8s");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(stripBrackets(bind));
+        } catch (UnknownHostException e) {
+            throw new CliException("--bind " + bind + " is not an address of this machine: use e.g. 127.0.0.1, ::1 or 0.0.0.0");
+        }
+
+        LocalPki pki = null;
+        Credentials defaults = null;
+        if (!tls.hasOwnCertificate()) {
+            pki = new LocalPki(home != null ? home : LocalPki.defaultHome());
+            defaults = pki.ensure(TimeSource.system(), new SecureRandom());
+        }
+        TlsConfig.Builder builder = tls.server(defaults);
+        if (tls.alpn.isEmpty()) {
+            builder.alpn("http/1.1");
+        }
+        HttpsServer.Settings settings = new HttpsServer.Settings();
+        settings.config = builder.build();
+        settings.bind = address;
+        settings.port = port;
+        settings.idleTimeout = idle;
+        settings.maxConnections = maxConnections;
+        settings.www = www;
+        settings.log = cli.err;
+        settings.verbose = cli.verbose;
+
+        HttpsServer server = new HttpsServer(settings).start();
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            try {
+                reported.await(2, java.util.concurrent.TimeUnit.SECONDS); // let the summary line out before the JVM halts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tlskit-server-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            String url = "https://" + urlHost(address) + ":" + server.port() + "/";
+            if (pki != null) {
+                if (pki.caNote != null) {
+                    cli.out.println(pki.caNote);
+                }
+                if (pki.serverNote != null) {
+                    cli.out.println(pki.serverNote);
+                }
+            }
+            cli.out.println("tlskit server listening on " + url);
+            if (pki != null) {
+                cli.out.println("trust this CA: " + pki.caPem);
+                cli.out.println("curl --cacert " + pki.caPem + " " + url);
+            } else {
+                cli.out.println("serving the certificate " + settings.config.credentials().subject());
+            }
+            cli.out.println("press Ctrl-C to stop");
+            cli.out.flush();
+            cli.onServerStarted.accept(server);
+            server.awaitStopped();
+        } finally {
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running
+            }
+        }
+        cli.err.println("tlskit server stopped: " + server.connections() + " connections, " + server.requests() + " requests, "
+                + server.handshakeFailures() + " failed handshakes, " + server.rejected() + " rejected (--max-connections)");
+        cli.err.flush();
+        reported.countDown();
+        return 0;
+    }
+
+    static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** "localhost" for loopback and wildcard addresses (the certificate names it), else the literal. */
+    static String urlHost(InetAddress address) {
+        if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
+            return "localhost";
+        }
+        String literal = address.getHostAddress();
+        return literal.indexOf(':') >= 0 ? "[" + literal + "]" : literal;
+    }
+}
