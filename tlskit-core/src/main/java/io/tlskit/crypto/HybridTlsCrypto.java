@@ -165,11 +165,11 @@ public class HybridTlsCrypto extends BcTlsCrypto {
                 TlsAEADCipher.AEAD_GCM, null);
     }
 
-    /** The JDK's AES-GCM, through BouncyCastle's own JCE adapter (as {@code JcaTlsCrypto} uses it). */
+    /** The JDK's AES-GCM, through our record-tuned adapter (see {@link JdkAesGcm} for why not BC's). */
     protected TlsAEADCipherImpl createAEADCipherImpl_AES_GCM(int cipherKeySize, boolean encrypting)
             throws IOException {
         try {
-            return new JceAEADCipherImpl(jdk, jdk.getHelper(), AES_GCM, "AES", cipherKeySize, encrypting);
+            return new JdkAesGcm(encrypting);
         } catch (GeneralSecurityException e) {
             throw new TlsCryptoException("cannot create the JDK's AES-GCM: " + e.getMessage(), e);
         }
