@@ -62,6 +62,23 @@ final class ClientPeer extends AbstractTlsClient {
     }
 
     @Override
+    protected Vector getSupportedGroups(Vector namedGroupRoles) {
+        int[] groups = config.groups();
+        return groups == null ? super.getSupportedGroups(namedGroupRoles) : NamedGroups.clientList(groups, getCrypto());
+    }
+
+    @Override
+    public Vector getEarlyKeyShareGroups() {
+        int[] groups = config.groups();
+        if (groups == null) {
+            return super.getEarlyKeyShareGroups();
+        }
+        Vector<Integer> first = new Vector<>();
+        first.add(groups[0]);
+        return first;
+    }
+
+    @Override
     protected Vector getSNIServerNames() {
         if (serverName == null || HostNames.isIpLiteral(serverName)) {
             return null;

@@ -19,8 +19,9 @@ public final class HandshakeInfo {
     private final Instant serverHelloTime;
     private final String pskIdentity;
     private final String pskHint;
+    private final String keyExchangeGroup;
 
-    HandshakeInfo(TlsVersion version, String cipherSuite, List<X509Certificate> peerChain, VerifyResult verifyResult,
+    HandshakeInfo(TlsVersion version, String cipherSuite, String keyExchangeGroup, List<X509Certificate> peerChain, VerifyResult verifyResult,
                   String serverName, String alpn, boolean resumed, Integer maxFragmentLength, Instant serverHelloTime,
                   String pskIdentity, String pskHint) {
         this.version = version;
@@ -34,6 +35,15 @@ public final class HandshakeInfo {
         this.serverHelloTime = serverHelloTime;
         this.pskIdentity = pskIdentity;
         this.pskHint = pskHint;
+        this.keyExchangeGroup = keyExchangeGroup;
+    }
+
+    /**
+     * The (EC)DHE group of the key exchange, e.g. "x25519" or "secp256r1". Empty for plain PSK, for
+     * resumption, and on a TLS 1.2 client (BouncyCastle does not expose the group it received).
+     */
+    public Optional<String> keyExchangeGroup() {
+        return Optional.ofNullable(keyExchangeGroup);
     }
 
     public TlsVersion version() {
@@ -99,6 +109,7 @@ public final class HandshakeInfo {
         StringBuilder s = new StringBuilder();
         s.append("protocol:      ").append(version.displayName()).append('\n');
         s.append("cipher suite:  ").append(cipherSuite).append('\n');
+        keyExchangeGroup().ifPresent(g -> s.append("key exchange:  ").append(g).append('\n'));
         s.append("resumed:       ").append(resumed ? "yes" : "no").append('\n');
         serverName().ifPresent(n -> s.append("server name:   ").append(n).append('\n'));
         alpn().ifPresent(a -> s.append("ALPN:          ").append(a).append('\n'));

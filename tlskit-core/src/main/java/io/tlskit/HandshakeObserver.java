@@ -33,6 +33,7 @@ final class HandshakeObserver {
     int[] peerOfferedSuites;
     boolean clientCertMissing;
     boolean closeNotifyReceived;
+    int tls12Group = -1;
     Short alertSent;
     String alertSentMessage;
     Short alertReceived;

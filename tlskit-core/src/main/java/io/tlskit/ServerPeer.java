@@ -71,6 +71,42 @@ final class ServerPeer extends AbstractTlsServer {
     }
 
     @Override
+    public int[] getSupportedGroups() throws IOException {
+        int[] groups = config.groups();
+        return groups == null ? super.getSupportedGroups() : groups;
+    }
+
+    /** TLS 1.2: BC picks the client's first curve; with configured groups, ours decide. */
+    @Override
+    protected int selectECDH(int minimumCurveBits) {
+        int[] ours = config.groups();
+        int[] theirs = context.getSecurityParametersHandshake().getClientSupportedGroups();
+        if (ours == null || theirs == null) {
+            return super.selectECDH(minimumCurveBits);
+        }
+        for (int group : ours) {
+            if (org.bouncycastle.util.Arrays.contains(theirs, group)
+                && org.bouncycastle.tls.NamedGroup.getCurveBits(group) >= minimumCurveBits) {
+                return group;
+            }
+        }
+        return -1;
+    }
+
+    /** TLS 1.2 records the ECDHE group here (BC sets the negotiated group only for TLS 1.3). */
+    @Override
+    public org.bouncycastle.tls.crypto.TlsECConfig getECDHConfig() throws IOException {
+        org.bouncycastle.tls.crypto.TlsECConfig ecConfig = super.getECDHConfig();
+        observer.tls12Group = ecConfig.getNamedGroup();
+        return ecConfig;
+    }
+
+    @Override
+    public boolean preferLocalSupportedGroups() {
+        return config.groups() != null;
+    }
+
+    @Override
     protected Vector getProtocolNames() {
         return Versions.alpn(config.alpn());
     }

@@ -31,6 +31,7 @@ public final class TlsConfig {
     private final Role role;
     private final Set<TlsVersion> versions;
     private final int[] cipherSuites;
+    private final int[] groups;
     private final Credentials credentials;
     private final Map<String, Credentials> sniCredentials;
     private final TrustAnchors trustAnchors;
@@ -60,6 +61,7 @@ public final class TlsConfig {
         this.role = b.role;
         this.versions = Collections.unmodifiableSet(versions);
         this.cipherSuites = suites;
+        this.groups = b.groupNames.isEmpty() ? null : NamedGroups.parse(b.groupNames, crypto);
         this.credentials = b.credentials;
         this.sniCredentials = Collections.unmodifiableMap(new LinkedHashMap<>(b.sniCredentials));
         this.trustAnchors = anchors;
@@ -116,6 +118,15 @@ public final class TlsConfig {
 
     int[] cipherSuites() {
         return cipherSuites.clone();
+    }
+
+    /** Key-exchange groups in preference order, or null for BouncyCastle's defaults (x25519 first). */
+    int[] groups() {
+        return groups == null ? null : groups.clone();
+    }
+
+    public List<String> groupNames() {
+        return groups == null ? List.of() : NamedGroups.names(groups);
     }
 
     public Credentials credentials() {
@@ -219,6 +230,7 @@ public final class TlsConfig {
         private final Role role;
         private final Set<TlsVersion> versions = EnumSet.noneOf(TlsVersion.class);
         private final List<String> cipherSuiteNames = new ArrayList<>();
+        private final List<String> groupNames = new ArrayList<>();
         private Credentials credentials;
         private final Map<String, Credentials> sniCredentials = new LinkedHashMap<>();
         private TrustAnchors trustAnchors;
@@ -263,6 +275,13 @@ public final class TlsConfig {
         public Builder cipherSuites(List<String> names) {
             cipherSuiteNames.clear();
             cipherSuiteNames.addAll(names);
+            return this;
+        }
+
+        /** Key-exchange groups, preferred first, e.g. "secp256r1" or "x25519"; default x25519, x448, P-256, P-384. */
+        public Builder groups(String... names) {
+            groupNames.clear();
+            Collections.addAll(groupNames, names);
             return this;
         }
 

@@ -13,6 +13,8 @@ import java.time.Duration;
  */
 public final class TlsConnection implements Closeable {
     private static final int MAX_WAIT_MILLIS = Integer.MAX_VALUE;
+    /** How long a connection waits for data before it trims its buffers. */
+    static final int IDLE_TRIM_MILLIS = 1000;
 
     private final TlsEngine engine;
     private final Transport transport;
@@ -136,17 +138,39 @@ public final class TlsConnection implements Closeable {
                     return -1;
                 }
             }
-            int n;
-            try {
-                n = transport.read(readBuffer, 0, readBuffer.length, readTimeoutMillis);
-            } catch (InterruptedIOException timeout) {
-                throw new TlsException(TlsError.READ_TIMEOUT, "no data from " + transport.describe() + " within " + readTimeoutMillis + " ms", timeout);
-            } catch (IOException e) {
-                throw new TlsException(TlsError.IO_ERROR, "transport " + transport.describe() + " failed: " + e.getMessage(), e);
-            }
+            int n = readApplicationRecords();
             feed(n);
             if (n < 0) {
                 return -1;
+            }
+        }
+    }
+
+    /**
+     * Waits for bytes from the transport within the read timeout. A connection that stays quiet for
+     * {@link #IDLE_TRIM_MILLIS} gives back the buffer memory its last burst grew, so thousands of
+     * idle connections stay small.
+     */
+    private int readApplicationRecords() throws TlsException {
+        long deadline = readTimeoutMillis == 0 ? Long.MAX_VALUE : System.nanoTime() / 1_000_000L + readTimeoutMillis;
+        boolean trimmed = false;
+        while (true) {
+            long left = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime() / 1_000_000L;
+            if (deadline != Long.MAX_VALUE && left <= 0) {
+                throw new TlsException(TlsError.READ_TIMEOUT, "no data from " + transport.describe() + " within " + readTimeoutMillis + " ms");
+            }
+            int wait = trimmed ? (int) Math.min(Integer.MAX_VALUE, left) : (int) (left == 0 ? IDLE_TRIM_MILLIS : Math.min(left, IDLE_TRIM_MILLIS));
+            try {
+                return transport.read(readBuffer, 0, readBuffer.length, wait);
+            } catch (InterruptedIOException quiet) {
+                if (!trimmed) {
+                    synchronized (engineLock) {
+                        engine.trimBuffers();
+                    }
+                    trimmed = true;
+                }
+            } catch (IOException e) {
+                throw new TlsException(TlsError.IO_ERROR, "transport " + transport.describe() + " failed: " + e.getMessage(), e);
             }
         }
     }

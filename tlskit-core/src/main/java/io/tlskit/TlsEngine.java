@@ -214,7 +214,15 @@ public final class TlsEngine {
         }
     }
 
-    /** Queues our close_notify. Reading may go on until the peer closes too. */
+    /**
+     * Releases the buffer memory earlier bursts left behind (BouncyCastle's queues only grow). Call it
+     * when the connection goes idle; it costs one small allocation per queue when data flows again.
+     */
+    public void trimBuffers() {
+        BufferTrimmer.trim(protocol);
+    }
+
+    /** Queues our close_notify. BouncyCastle closes both directions: nothing more is read after it. */
     public void closeNotify() {
         if (closeNotifySent || failure != null) {
             return;
@@ -318,7 +326,9 @@ public final class TlsEngine {
                 peerChain = null;
             }
         }
-        return new HandshakeInfo(TlsVersion.of(sp.getNegotiatedVersion()), CipherSuites.name(sp.getCipherSuite()), peerChain,
+        int group = sp.getNegotiatedGroup() >= 0 ? sp.getNegotiatedGroup() : observer.tls12Group;
+        return new HandshakeInfo(TlsVersion.of(sp.getNegotiatedVersion()), CipherSuites.name(sp.getCipherSuite()),
+            group >= 0 ? NamedGroups.name(group) : null, peerChain,
             observer.verifyResult, config.isClient() ? (serverName != null && !HostNames.isIpLiteral(serverName) ? serverName : null)
             : observer.sniReceived, alpn == null ? null : alpn.getUtf8Decoding(), sp.isResumedSession(),
             mfl == null ? null : mfl.bytes(), observer.serverHelloTime, observer.pskNegotiated ? observer.pskIdentity : null,

@@ -196,6 +196,39 @@ class TlsEngineTest {
         assertThat(pair.client.handshakeInfo().orElseThrow().verifyResult().orElseThrow().flags()).containsExactly(VerifyFlag.NOT_TRUSTED);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2", "1.3"})
+    void keyExchangeGroupCanBeChosen(String version) throws Exception {
+        EnginePair x25519 = EnginePair.of(client().versions(TlsVersion.parse(version)).build(), "localhost", server().build()).handshake();
+        assertThat(x25519.server.handshakeInfo().orElseThrow().keyExchangeGroup()).contains("x25519");
+        EnginePair p256 = EnginePair.of(client().versions(TlsVersion.parse(version)).groups("P-256").build(), "localhost",
+            server().build()).handshake();
+        assertThat(p256.server.handshakeInfo().orElseThrow().keyExchangeGroup()).contains("secp256r1");
+        if (version.equals("1.3")) {
+            assertThat(p256.client.handshakeInfo().orElseThrow().keyExchangeGroup()).contains("secp256r1");
+        }
+        EnginePair serverChooses = EnginePair.of(client().versions(TlsVersion.parse(version)).build(), "localhost",
+            server().groups("secp384r1").build()).handshake();
+        assertThat(serverChooses.server.handshakeInfo().orElseThrow().keyExchangeGroup()).contains("secp384r1");
+    }
+
+    @Test
+    void unknownGroupIsAConfigError() {
+        assertThatThrownBy(() -> client().groups("secp1024").build()).isInstanceOf(ConfigException.class)
+            .hasMessageContaining("secp1024").hasMessageContaining("x25519");
+    }
+
+    @Test
+    void trimmedBuffersStillCarryData() throws Exception {
+        EnginePair pair = EnginePair.of(client().build(), "localhost", server().build()).handshake();
+        byte[] burst = new byte[40_000];
+        new Random(7).nextBytes(burst);
+        assertThat(EnginePair.transfer(pair.client, pair.server, burst)).isEqualTo(burst);
+        pair.client.trimBuffers();
+        pair.server.trimBuffers();
+        assertThat(EnginePair.transfer(pair.server, pair.client, burst)).isEqualTo(burst);
+    }
+
     @Test
     void closeNotifyEndsTheStreamCleanly() throws Exception {
         EnginePair pair = EnginePair.of(client().build(), "localhost", server().build()).handshake();

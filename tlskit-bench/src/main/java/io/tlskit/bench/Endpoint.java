@@ -6,6 +6,10 @@ package io.tlskit.bench;
  * benchmarks add no copies of their own beyond those the implementation's API requires.
  */
 public interface Endpoint {
+    /** What a driver does when the connection goes quiet (tlskit: give back burst buffers). */
+    default void goIdle() {
+    }
+
     /** Copies records waiting to be sent (handshake flights, alerts) into {@code wire}; returns the count, 0 if none. */
     int flush(byte[] wire, int off, int len) throws Exception;
 

@@ -92,6 +92,8 @@ public final class IdleConnectionMemory {
             if (p.client.hasBufferedInput() || p.server.hasBufferedInput()) {
                 throw new IllegalStateException(variant + ": input left unprocessed on pair " + i);
             }
+            p.client.goIdle(); // as TlsConnection and TlsHandler do after a quiet second
+            p.server.goIdle();
             engines[2 * i] = engineOf(p.client);
             engines[2 * i + 1] = engineOf(p.server);
         }

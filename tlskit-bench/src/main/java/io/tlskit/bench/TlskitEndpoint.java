@@ -51,6 +51,11 @@ public final class TlskitEndpoint implements Endpoint {
     }
 
     @Override
+    public void goIdle() {
+        engine.trimBuffers();
+    }
+
+    @Override
     public boolean hasBufferedInput() {
         return false;
     }

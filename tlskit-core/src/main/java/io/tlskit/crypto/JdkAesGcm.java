@@ -14,13 +14,15 @@ import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
  * handed over as a {@link GCMParameterSpec} (BouncyCastle's generic adapter looks up and encodes an
  * AlgorithmParameters object per record), and in-place records are first copied to a scratch
  * buffer, because SunJCE handles overlapping input and output on a slower path that misses its
- * AES/GHASH intrinsics. Not thread-safe, like every record cipher: one per direction per connection.
+ * AES/GHASH intrinsics. The scratch buffer belongs to the thread, not the connection, so thousands
+ * of idle connections do not each keep a record-sized array. Not thread-safe, like every record
+ * cipher: one per direction per connection.
  */
 final class JdkAesGcm implements TlsAEADCipherImpl {
     private final Cipher cipher;
     private final int mode;
     private SecretKeySpec key;
-    private byte[] scratch = new byte[0];
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[17 * 1024]);
 
     JdkAesGcm(boolean encrypting) throws GeneralSecurityException {
         this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -54,8 +56,10 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
         byte[] source = input;
         int sourceOffset = inputOffset;
         if (input == output) {
+            byte[] scratch = SCRATCH.get();
             if (scratch.length < inputLength) {
-                scratch = new byte[Math.max(inputLength, 1024)];
+                scratch = new byte[inputLength];
+                SCRATCH.set(scratch);
             }
             System.arraycopy(input, inputOffset, scratch, 0, inputLength);
             source = scratch;

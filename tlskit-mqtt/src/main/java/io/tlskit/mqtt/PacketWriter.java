@@ -1,0 +1,82 @@
+package io.tlskit.mqtt;
+
+import java.util.Arrays;
+
+/** A growable byte buffer with MQTT's primitive encodings (big-endian integers, varints, prefixed strings). */
+final class PacketWriter {
+    private byte[] buf = new byte[64];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    PacketWriter u8(int v) {
+        ensure(1);
+        buf[size++] = (byte) v;
+        return this;
+    }
+
+    PacketWriter u16(int v) {
+        return u8(v >>> 8).u8(v);
+    }
+
+    PacketWriter u32(long v) {
+        return u16((int) (v >>> 16) & 0xFFFF).u16((int) v & 0xFFFF);
+    }
+
+    PacketWriter varint(int v) {
+        do {
+            int digit = v & 0x7F;
+            v >>>= 7;
+            u8(v > 0 ? digit | 0x80 : digit);
+        } while (v > 0);
+        return this;
+    }
+
+    /** A two-byte-length-prefixed UTF-8 string; the caller has validated it. */
+    PacketWriter utf8(String s) {
+        String problem = Utf8.problem(s);
+        if (problem != null) {
+            throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "string " + problem);
+        }
+        byte[] b = Utf8.encode(s);
+        if (b.length > 0xFFFF) {
+            throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "an MQTT string is at most 65535 bytes, not " + b.length);
+        }
+        return u16(b.length).bytes(b, 0, b.length);
+    }
+
+    /** Two-byte-length-prefixed binary data. */
+    PacketWriter binary(byte[] b) {
+        if (b.length > 0xFFFF) {
+            throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "MQTT binary data is at most 65535 bytes, not " + b.length);
+        }
+        return u16(b.length).bytes(b, 0, b.length);
+    }
+
+    PacketWriter bytes(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+        return this;
+    }
+
+    PacketWriter bytes(PacketWriter other) {
+        return bytes(other.buf, 0, other.size);
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+
+    static int varintSize(int v) {
+        return v < 128 ? 1 : v < 16_384 ? 2 : v < 2_097_152 ? 3 : 4;
+    }
+
+    private void ensure(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+    }
+}
