@@ -51,6 +51,9 @@ public final class TlsOptions {
     @Option(names = "--ciphers", paramLabel = "A,B", split = ",", description = "IANA cipher suite names, in order of preference.")
     List<String> ciphers = new ArrayList<>();
 
+    @Option(names = "--groups", paramLabel = "G,H", split = ",", description = "Key-exchange groups, preferred first (x25519, secp256r1, secp384r1, ...).")
+    List<String> groups = new ArrayList<>();
+
     @Option(names = "--server-name", paramLabel = "NAME", description = "Client: the name sent in SNI and checked against the server certificate (default the host).")
     String serverName;
 
@@ -161,6 +164,9 @@ public final class TlsOptions {
     private void common(TlsConfig.Builder b) {
         if (!tls.isEmpty()) {
             b.versions(tls.stream().map(String::trim).filter(s -> !s.isEmpty()).map(TlsVersion::parse).toArray(TlsVersion[]::new));
+        }
+        if (!groups.isEmpty()) {
+            b.groups(groups.stream().map(String::trim).filter(g -> !g.isEmpty()).toArray(String[]::new));
         }
         if (!ciphers.isEmpty()) {
             b.cipherSuites(ciphers.stream().map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new));
