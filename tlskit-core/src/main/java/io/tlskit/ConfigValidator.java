@@ -45,13 +45,12 @@ final class ConfigValidator {
             throw new UnsupportedOperationException("DTLS 1.2 is not yet available in tlskit-core");
         }
         SecureRandom random = b.random() != null ? b.random() : Drbg.defaultRandom();
-        b.random(random, true);
         TlsCrypto crypto = b.backend().create(random);
         int[] suites = chooseSuites(crypto, versions);
         versions = versionsCoveredBySuites(versions, suites, explicitVersions);
         checkAlpn();
         TrustAnchors anchors = chooseAnchors();
-        return b.create(versions, suites, anchors, crypto);
+        return b.create(versions, suites, anchors, random, crypto);
     }
 
     private void checkRoleSettings() {

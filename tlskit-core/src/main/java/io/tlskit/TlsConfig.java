@@ -57,7 +57,7 @@ public final class TlsConfig {
     private final boolean sendServerTime;
     private final PeerCredentialCache credentialCache;
 
-    private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, TlsCrypto crypto) {
+    private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, SecureRandom random, TlsCrypto crypto) {
         this.role = b.role;
         this.versions = Collections.unmodifiableSet(versions);
         this.cipherSuites = suites;
@@ -78,13 +78,13 @@ public final class TlsConfig {
         this.sessionCache = b.role == Role.SERVER && b.resumption
             ? (b.sessionCache != null ? b.sessionCache : new SessionCache(1024, Duration.ofHours(1), b.time)) : null;
         this.ticketKeys = b.role == Role.SERVER && this.tickets
-            ? (b.ticketKeys != null ? b.ticketKeys : new TicketKeys(b.random, b.time, Duration.ofHours(12))) : null;
+            ? (b.ticketKeys != null ? b.ticketKeys : new TicketKeys(random, b.time, Duration.ofHours(12))) : null;
         this.clientSessions = b.role == Role.CLIENT && b.resumption
             ? (b.clientSessions != null ? b.clientSessions : new ClientSessionStore(256, Duration.ofHours(12), b.time)) : null;
         this.maxFragmentLength = b.maxFragmentLength;
         this.handshakeTimeout = b.handshakeTimeout;
         this.time = b.time;
-        this.random = b.random;
+        this.random = random;
         this.backend = b.backend;
         this.crypto = crypto;
         this.sendServerTime = b.sendServerTime;
@@ -482,12 +482,8 @@ public final class TlsConfig {
             return random;
         }
 
-        void random(SecureRandom value, boolean internal) {
-            this.random = value;
-        }
-
-        TlsConfig create(Set<TlsVersion> finalVersions, int[] suites, TrustAnchors anchors, TlsCrypto tlsCrypto) {
-            return new TlsConfig(this, finalVersions, suites, anchors, tlsCrypto);
+        TlsConfig create(Set<TlsVersion> finalVersions, int[] suites, TrustAnchors anchors, SecureRandom chosenRandom, TlsCrypto tlsCrypto) {
+            return new TlsConfig(this, finalVersions, suites, anchors, chosenRandom, tlsCrypto);
         }
     }
 }

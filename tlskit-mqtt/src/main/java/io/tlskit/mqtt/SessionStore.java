@@ -24,4 +24,15 @@ public interface SessionStore {
 
     /** The broker sent PUBREL for the identifier; PUBCOMP follows; forget it. */
     void releaseIncomingQos2(int packetId);
+
+    /**
+     * Makes every change so far durable (group commit). A store may write each change when it is
+     * called but defer the expensive part (fsync) to here: {@link MqttClient} calls flush() after
+     * the session has handled a batch of commands and before it writes any byte the session queued,
+     * and before it tells a publisher that its message was accepted. Callers that drive
+     * {@link MqttSession} themselves must do the same. The default does nothing (stores that are
+     * durable per call, or not durable at all).
+     */
+    default void flush() {
+    }
 }

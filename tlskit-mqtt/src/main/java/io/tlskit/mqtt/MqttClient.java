@@ -1,0 +1,1543 @@
+package io.tlskit.mqtt;
+
+import io.tlskit.HandshakeInfo;
+import io.tlskit.SocketTransport;
+import io.tlskit.TimeSource;
+import io.tlskit.TlsConfig;
+import io.tlskit.TlsConnection;
+import io.tlskit.TlsException;
+import io.tlskit.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An MQTT 3.1.1 / 5 client over TLS (or plain TCP, or any tlskit {@link Transport}), built on the
+ * sans-I/O {@link MqttSession}.
+ *
+ * <pre>{@code
+ * try (MqttClient client = MqttClient.builder()
+ *         .broker("mqtts://broker.example:8883").broker("mqtts://backup.example:8883")
+ *         .tls(TlsConfig.client().trustAnchors(TrustAnchors.fromFile(ca)).credentials(device).build())
+ *         .options(MqttConnectOptions.builder().clientId("device-1").cleanStart(false).build())
+ *         .store(FileSessionStore.open(Path.of("/var/lib/device/mqtt")))
+ *         .reconnect(ReconnectPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(2), 0.2))
+ *         .build()) {
+ *     client.connect(Duration.ofSeconds(10));
+ *     client.subscribe("cmd/device-1/#", 1, m -> handle(m));
+ *     client.publish("telemetry/device-1", payload, 1, false).join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> One session thread owns the {@link MqttSession} and the store: every call of
+ * this class is turned into a command on its queue, so the session is never touched by two threads.
+ * Each connection has a reader thread (blocking reads, no polling) and a writer thread, so a slow or
+ * frozen broker never stalls the session thread and keep-alive runs on time. Handlers run on one
+ * callback thread, futures complete on another, so a handler may block on a future.
+ *
+ * <p><b>Guarantees.</b> {@link #publish} returns once the message is accepted: for QoS 1/2 it is in
+ * the store and, with a {@link FileSessionStore}, forced to disk (it survives {@code kill -9});
+ * its future completes when the broker acknowledged it. After a lost connection the client
+ * reconnects with backoff and jitter (trying the brokers in order), resumes the session
+ * (cleanStart=false, MQTT 5; 3.1.1 keeps the clean-session choice), resends unacknowledged QoS 1/2
+ * messages and, when the broker kept no session, subscribes again to every active subscription.
+ * A handler's exception is logged and never stops the client.
+ */
+public final class MqttClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttClient.class);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final int READ_BUFFER = 16 * 1024;
+    private static final long GRACEFUL_CLOSE_MILLIS = 2_000;
+
+    /** Where the client stands. */
+    public enum State {
+        /** Not connected and not trying (before connect(), after disconnect() or a failed first connect). */
+        DISCONNECTED,
+        /** Opening the transport, TLS handshake, or waiting for CONNACK. */
+        CONNECTING,
+        CONNECTED,
+        /** The connection was lost; waiting for the next reconnect attempt. */
+        WAITING_TO_RECONNECT,
+        CLOSED
+    }
+
+    /** What a successful connect agreed on. */
+    public record ConnectResult(String broker, boolean sessionPresent, String clientId, MqttVersion version,
+                                Optional<HandshakeInfo> tls) {
+    }
+
+    /** Lifecycle callbacks; run on the callback thread. All methods are optional. */
+    public interface Listener {
+        default void connected(ConnectResult result) {
+        }
+
+        /** The connection was lost (or a reconnect attempt failed); cause says why. */
+        default void connectionLost(MqttClientException cause) {
+        }
+
+        /** The next attempt goes to broker after delay. */
+        default void reconnecting(String broker, Duration delay, int attempt) {
+        }
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    private final List<BrokerUri> brokers;
+    private final TlsConfig tlsConfig;
+    private final Supplier<Transport> transportSupplier;
+    private final MqttConnectOptions options;
+    private final SessionStore store;
+    private final ReconnectPolicy reconnect;
+    private final int queueLimit;
+    private final OverflowPolicy overflow;
+    private final TimeSource time;
+    private final Duration connectTimeout;
+    private final MqttMessageHandler defaultHandler;
+    private final Listener listener;
+    private final String name;
+
+    // ------------------------------------------------------------------ threads
+
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread sessionThread;
+    private final ExecutorService callbacks;
+    private final ExecutorService completions;
+    private final Random random = new Random();
+
+    // ------------------------------------------------------------------ session-thread state (only touched there)
+
+    private final MqttSession session;
+    private final Map<Integer, PendingPublish> publishFutures = new HashMap<>();
+    private final ArrayDeque<PendingPublish> offlineQos0 = new ArrayDeque<>();
+    private final ArrayDeque<PendingPublish> blocked = new ArrayDeque<>();
+    private final List<PendingPublish> acceptedThisBatch = new ArrayList<>();
+    private final List<CompletableFuture<PublishResult>> qos0ThisBatch = new ArrayList<>();
+    private final List<PublishResult> qos0Results = new ArrayList<>();
+    private final Map<Integer, PendingSubscribe> pendingSubscribes = new HashMap<>();
+    private final Map<Integer, CompletableFuture<Void>> pendingUnsubscribes = new HashMap<>();
+    /** Filter → handler, for routing; includes subscriptions waiting for SUBACK. */
+    private final LinkedHashMap<String, MqttMessageHandler> routes = new LinkedHashMap<>();
+    /** Filter → subscription the broker granted, made again when the broker kept no session. */
+    private final LinkedHashMap<String, Subscription> active = new LinkedHashMap<>();
+    private final List<CompletableFuture<ConnectResult>> connectFutures = new ArrayList<>();
+    private final List<Link> dyingLinks = new ArrayList<>();
+    private int outstanding;
+    private Link link;
+    private long attemptDeadline = Long.MAX_VALUE;
+    private long reconnectAt = Long.MAX_VALUE;
+    private int brokerIndex;
+    private int reconnectAttempt;
+    private boolean everConnected;
+    private boolean userConnectRound;
+    private boolean autoReconnect;
+    private boolean closeLinkAfterWrite;
+    private MqttClientException lastFailure;
+    private volatile State state = State.DISCONNECTED;
+    private volatile int unfinishedView;
+    private volatile boolean closed;
+    private volatile String clientId;
+
+    private MqttClient(Builder b) {
+        this.brokers = List.copyOf(b.brokers);
+        this.tlsConfig = b.tls;
+        this.transportSupplier = b.transport;
+        this.options = b.options.toBuilder().autoAck(false).build();
+        this.store = b.store != null ? b.store : new InMemorySessionStore();
+        this.reconnect = b.reconnect;
+        this.queueLimit = b.queueLimit;
+        this.overflow = b.overflow;
+        this.time = b.time;
+        this.connectTimeout = b.connectTimeout;
+        this.defaultHandler = b.defaultHandler;
+        this.listener = b.listener;
+        this.clientId = options.clientId();
+        this.name = options.clientId().isEmpty() ? "client-" + SEQUENCE.incrementAndGet() : options.clientId();
+        this.session = new MqttSession(options, store);
+        this.outstanding = session.sessionState().outgoing().size();
+        this.unfinishedView = outstanding;
+        this.callbacks = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-callbacks"));
+        this.completions = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-futures"));
+        this.sessionThread = new Thread(this::loop, "tlskit-mqtt-" + name);
+        this.sessionThread.setDaemon(true);
+        this.sessionThread.start();
+        if (outstanding > 0) {
+            log.info("MQTT client {}: {} unfinished QoS 1/2 message(s) from the store will be sent after connecting", name, outstanding);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /**
+     * Connects, trying the brokers in order; the future completes at CONNACK, or fails with an
+     * {@link MqttClientException} naming the cause of the last broker's failure (unreachable, TLS,
+     * refused, timeout). Calling it while an attempt runs joins that attempt; calling it while
+     * connected completes at once. After a failed first connect, call it again to retry.
+     */
+    public CompletableFuture<ConnectResult> connect() {
+        CompletableFuture<ConnectResult> f = new CompletableFuture<>();
+        if (!post(() -> doConnect(f))) {
+            f.completeExceptionally(closedException("connect"));
+        }
+        return f;
+    }
+
+    /** Connects and waits at most {@code timeout}; a dead or silent broker fails with TIMEOUT, never hangs. */
+    public ConnectResult connect(Duration timeout) throws MqttClientException {
+        CompletableFuture<ConnectResult> f = connect();
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            post(() -> abandonConnect(f));
+            throw new MqttClientException(MqttClientException.Kind.TIMEOUT, "could not connect to " + brokersText()
+                    + " within " + timeout.toMillis() + " ms; is the broker running and reachable, and is the port right?");
+        } catch (ExecutionException e) {
+            throw asClientException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttClientException(MqttClientException.Kind.CLOSED, "interrupted while connecting");
+        }
+    }
+
+    /** Publishes a message; see {@link #publish(MqttMessage)}. */
+    public CompletableFuture<PublishResult> publish(String topic, byte[] payload, int qos, boolean retain) {
+        return publish(MqttMessage.of(topic, payload, qos, retain));
+    }
+
+    /**
+     * Publishes a message, connected or not. Returns once the message is accepted (stored and, for a
+     * durable store, on disk; with {@link OverflowPolicy#BLOCK} possibly after waiting for room). The
+     * future completes when the broker acknowledged the message (QoS 1: PUBACK, QoS 2: PUBCOMP) or,
+     * for QoS 0, when it was written to the connection.
+     *
+     * @throws MqttUsageException the topic is invalid (nothing was queued)
+     */
+    public CompletableFuture<PublishResult> publish(MqttMessage message) {
+        String problem = Topics.nameProblem(message.topic());
+        if (problem != null) {
+            throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + message.topic() + "': " + problem);
+        }
+        PendingPublish p = new PendingPublish(message);
+        if (Thread.currentThread() == sessionThread) {
+            accept(p);
+            return p.future;
+        }
+        if (!post(() -> accept(p))) {
+            p.future.completeExceptionally(closedException("publish"));
+            return p.future;
+        }
+        try {
+            while (!p.accepted.await(200, TimeUnit.MILLISECONDS)) {
+                if (closed && !sessionThread.isAlive()) {
+                    p.future.completeExceptionally(closedException("publish"));
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return p.future;
+    }
+
+    /** Subscribes with QoS {@code qos}; the future gives the granted QoS. */
+    public CompletableFuture<Integer> subscribe(String filter, int qos, MqttMessageHandler handler) {
+        return subscribe(Subscription.of(filter, qos), handler);
+    }
+
+    /**
+     * Subscribes; messages matching the filter go to {@code handler}. The future completes with the
+     * granted QoS at SUBACK, or fails (REJECTED with the broker's reason code). Works while
+     * disconnected (sent after connecting). The subscription is remade after every reconnect where
+     * the broker kept no session, also with a clean session.
+     */
+    public CompletableFuture<Integer> subscribe(Subscription subscription, MqttMessageHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        String problem = Topics.filterProblem(subscription.filter());
+        if (problem != null) {
+            throw new MqttUsageException(MqttError.INVALID_TOPIC_FILTER, "cannot subscribe to '" + subscription.filter() + "': " + problem);
+        }
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        if (!post(() -> doSubscribe(subscription, handler, f))) {
+            f.completeExceptionally(closedException("subscribe"));
+        }
+        return f;
+    }
+
+    /** Unsubscribes; no further messages reach the filter's handler once the future completes. */
+    public CompletableFuture<Void> unsubscribe(String filter) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (!post(() -> doUnsubscribe(filter, f))) {
+            f.completeExceptionally(closedException("unsubscribe"));
+        }
+        return f;
+    }
+
+    /**
+     * Sends DISCONNECT and closes the connection; no automatic reconnect until connect() is called
+     * again. Unfinished QoS 1/2 messages stay in the store (and their futures pending).
+     */
+    public CompletableFuture<Void> disconnect() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (!post(() -> doDisconnect(f))) {
+            f.complete(null);
+        }
+        return f;
+    }
+
+    /**
+     * Disconnects (waiting up to 2 s for DISCONNECT to be written), stops the threads, fails every
+     * pending future with CLOSED (QoS 1/2 messages stay in the store for the next client on it) and
+     * closes the store if it is {@link AutoCloseable}.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (post(() -> doDisconnect(done))) {
+            try {
+                done.get(GRACEFUL_CLOSE_MILLIS + 500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.debug("MQTT client {}: disconnect on close did not finish: {}", name, e.toString());
+            }
+        }
+        closed = true;
+        inbox.add(() -> { });
+        try {
+            sessionThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        callbacks.shutdown();
+        completions.shutdown();
+        try {
+            callbacks.awaitTermination(2, TimeUnit.SECONDS);
+            completions.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (store instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("MQTT client {}: closing the session store failed: {}", name, e.toString());
+            }
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /**
+     * Messages not finished yet: QoS 0 waiting for a connection, QoS 1/2 not acknowledged (including
+     * those a previous run left in the store), and publishers blocked by a full queue.
+     */
+    public int unfinishedMessages() {
+        return unfinishedView;
+    }
+
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    /** The client identifier in use (the broker's assigned one once connected with an empty identifier). */
+    public String clientId() {
+        return clientId;
+    }
+
+    // ------------------------------------------------------------------ the session thread
+
+    private boolean post(Runnable command) {
+        if (closed) {
+            return false;
+        }
+        inbox.add(command);
+        return true;
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                long now = now();
+                try {
+                    timers(now);
+                    afterBatch();
+                } catch (RuntimeException e) {
+                    log.error("MQTT client {}: internal error in the session thread (continuing)", name, e);
+                }
+                long wait = Math.max(0, nextWakeup() - now());
+                Runnable r;
+                try {
+                    r = wait == 0 ? inbox.poll() : inbox.poll(Math.min(wait, 60_000), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                int n = 0;
+                while (r != null) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        log.error("MQTT client {}: a command failed (continuing)", name, e);
+                    }
+                    if (++n >= 1000) {
+                        break;
+                    }
+                    r = inbox.poll();
+                }
+            }
+        } finally {
+            shutdown();
+        }
+    }
+
+    private long now() {
+        return time.monotonicMillis();
+    }
+
+    private long nextWakeup() {
+        long t = Math.min(session.nextDeadline(), Math.min(attemptDeadline, reconnectAt));
+        for (Link l : dyingLinks) {
+            t = Math.min(t, l.killAt);
+        }
+        return t;
+    }
+
+    private void timers(long now) {
+        try {
+            session.poll(now);
+        } catch (MqttProtocolException e) {
+            // reported as a ConnectionLost event
+        }
+        if (now >= attemptDeadline && link != null && state == State.CONNECTING) {
+            attemptDeadline = Long.MAX_VALUE;
+            String where = link.connected ? "the MQTT broker did not answer CONNECT" : link.transportOpen
+                    ? "the TLS handshake did not finish" : "the connection was not established";
+            attemptFailed(new MqttClientException(MqttClientException.Kind.TIMEOUT, "timed out connecting to " + link.broker
+                    + ": " + where + " within " + connectTimeout.toMillis()
+                    + " ms (is the broker running and answering on that port? a frozen broker or a firewall dropping packets looks like this)"));
+        }
+        if (now >= reconnectAt) {
+            reconnectAt = Long.MAX_VALUE;
+            if (state == State.WAITING_TO_RECONNECT) {
+                startAttempt();
+            }
+        }
+        for (Iterator<Link> it = dyingLinks.iterator(); it.hasNext(); ) {
+            Link l = it.next();
+            if (now >= l.killAt) {
+                l.abort();
+                it.remove();
+            }
+        }
+    }
+
+    /** After a batch of commands: handle the session's events, sync the store, release publishers, write. */
+    private void afterBatch() {
+        for (int round = 0; round < 100; round++) {
+            List<MqttEvent> events = session.takeEvents();
+            if (events.isEmpty()) {
+                break;
+            }
+            for (MqttEvent e : events) {
+                try {
+                    onEvent(e);
+                } catch (RuntimeException ex) {
+                    log.error("MQTT client {}: handling {} failed (continuing)", name, e, ex);
+                }
+            }
+        }
+        try {
+            store.flush(); // group commit: before any byte it describes is written, before publishers return
+        } catch (RuntimeException e) {
+            log.error("MQTT client {}: the session store cannot sync: {}", name, e.toString());
+            for (PendingPublish p : acceptedThisBatch) {
+                if (p.message.qos() > 0) {
+                    complete(p.future, null, new MqttClientException(MqttClientException.Kind.STORE,
+                            "the message may not be on disk: " + e.getMessage(), e));
+                }
+            }
+        }
+        for (PendingPublish p : acceptedThisBatch) {
+            p.accepted.countDown();
+        }
+        acceptedThisBatch.clear();
+        byte[] out = session.takeOutput();
+        if (out.length > 0 && link != null && link.writerReady()) {
+            link.send(out, new ArrayList<>(qos0ThisBatch), new ArrayList<>(qos0Results));
+        } else {
+            for (int i = 0; i < qos0ThisBatch.size(); i++) {
+                complete(qos0ThisBatch.get(i), null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
+                        "the QoS 0 message was not written: the connection is gone"));
+            }
+        }
+        qos0ThisBatch.clear();
+        qos0Results.clear();
+        unfinishedView = outstanding + blocked.size();
+        if (closeLinkAfterWrite && link != null) {
+            closeLinkAfterWrite = false;
+            retire(link);
+            link = null;
+        }
+    }
+
+    private void onEvent(MqttEvent e) {
+        if (e instanceof MqttEvent.Connected c) {
+            onConnected(c);
+        } else if (e instanceof MqttEvent.ConnectRefused r) {
+            attemptFailed(new MqttClientException(MqttClientException.Kind.REFUSED, r.explanation()
+                    + refusalHint(r.reasonCode()), r.reasonCode(), null));
+        } else if (e instanceof MqttEvent.ConnectionLost lost) {
+            MqttProtocolException cause = lost.error();
+            MqttClientException why = linkLossCause;
+            linkLossCause = null;
+            if (why == null) {
+                why = new MqttClientException(cause.error() == MqttError.KEEPALIVE_TIMEOUT
+                        ? MqttClientException.Kind.TIMEOUT : MqttClientException.Kind.CONNECTION_LOST,
+                        (state == State.CONNECTING ? "connecting to " : "connection to ")
+                                + (link != null ? link.broker : "the broker")
+                                + (state == State.CONNECTING ? " failed: " : " lost: ") + cause.getMessage(), cause);
+            }
+            if (state == State.CONNECTING) {
+                attemptFailed(why);
+            } else {
+                connectionLost(why, true);
+            }
+        } else if (e instanceof MqttEvent.Disconnected d) {
+            if (d.byServer()) {
+                boolean retry = d.reasonCode() != MqttReasonCode.SESSION_TAKEN_OVER.code();
+                if (!retry) {
+                    log.error("MQTT client {}: {}; not reconnecting automatically, or two clients with the same "
+                            + "identifier would take the session from each other in a loop", name, d.explanation());
+                }
+                if (state == State.CONNECTING) {
+                    attemptFailed(new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, d.explanation()));
+                } else {
+                    connectionLost(new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, d.explanation(),
+                            d.reasonCode(), null), retry);
+                }
+            }
+        } else if (e instanceof MqttEvent.SessionNotPresent s) {
+            log.info("MQTT client {}: the broker kept no session; {} message(s) are sent again, {} were already complete",
+                    name, s.republished(), s.completed());
+        } else if (e instanceof MqttEvent.MessageArrived m) {
+            dispatch(m);
+        } else if (e instanceof MqttEvent.PublishCompleted c) {
+            outstanding--;
+            PendingPublish p = publishFutures.remove(c.packetId());
+            if (p != null) {
+                complete(p.future, new PublishResult(p.message.topic(), p.message.qos(), c.packetId(), c.reasonCode(),
+                        c.properties()), null);
+            }
+            unblock();
+        } else if (e instanceof MqttEvent.PublishFailed f) {
+            outstanding--;
+            PendingPublish p = publishFutures.remove(f.packetId());
+            if (p != null) {
+                complete(p.future, null, new MqttClientException(MqttClientException.Kind.REJECTED, "publishing to '"
+                        + p.message.topic() + "' failed: " + f.explanation(), f.reasonCode(), null));
+            } else {
+                log.warn("MQTT client {}: stored message {} failed: {}", name, f.packetId(), f.explanation());
+            }
+            unblock();
+        } else if (e instanceof MqttEvent.SubscribeCompleted s) {
+            onSubAck(s);
+        } else if (e instanceof MqttEvent.UnsubscribeCompleted u) {
+            CompletableFuture<Void> f = pendingUnsubscribes.remove(u.packetId());
+            if (f != null) {
+                complete(f, null, null);
+            }
+        } else if (e instanceof MqttEvent.AuthReceived a) {
+            log.warn("MQTT client {}: the broker sent AUTH {}; enhanced authentication is not supported by MqttClient "
+                    + "(drive MqttSession directly)", name, MqttReasonCode.describe(a.reasonCode()));
+        }
+    }
+
+    private static String refusalHint(int reasonCode) {
+        if (reasonCode == MqttReasonCode.BAD_USER_NAME_OR_PASSWORD.code()) {
+            return "; check the user name and password (or the client certificate the broker maps to a user)";
+        }
+        if (reasonCode == MqttReasonCode.NOT_AUTHORIZED.code()) {
+            return "; check the user name and password, the client certificate, and whether the broker allows "
+                    + "anonymous clients";
+        }
+        if (reasonCode == MqttReasonCode.UNSUPPORTED_PROTOCOL_VERSION.code()) {
+            return "; try the other MQTT version";
+        }
+        return "";
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    private void doConnect(CompletableFuture<ConnectResult> f) {
+        if (state == State.CONNECTED) {
+            complete(f, lastConnectResult, null);
+            return;
+        }
+        connectFutures.add(f);
+        autoReconnect = true;
+        if (state == State.CONNECTING) {
+            return; // joins the running attempt
+        }
+        reconnectAt = Long.MAX_VALUE;
+        if (state == State.DISCONNECTED) {
+            brokerIndex = 0;
+            userConnectRound = true;
+        }
+        lastFailure = null;
+        startAttempt();
+    }
+
+    private void abandonConnect(CompletableFuture<ConnectResult> f) {
+        connectFutures.remove(f);
+        if (connectFutures.isEmpty() && state == State.CONNECTING && userConnectRound) {
+            abortAttempt();
+            state = State.DISCONNECTED;
+            userConnectRound = false;
+        }
+    }
+
+    private ConnectResult lastConnectResult;
+
+    private void startAttempt() {
+        BrokerUri broker = brokers.get(brokerIndex % brokers.size());
+        state = State.CONNECTING;
+        attemptDeadline = now() + connectTimeout.toMillis();
+        link = new Link(broker);
+        log.debug("MQTT client {}: connecting to {}", name, broker);
+        link.start();
+    }
+
+    private void abortAttempt() {
+        attemptDeadline = Long.MAX_VALUE;
+        if (link != null) {
+            Link l = link;
+            link = null;
+            l.abort();
+        }
+        if (session.state() == MqttSession.State.CONNECTING || session.state() == MqttSession.State.CONNECTED) {
+            session.connectionLost(now());
+            session.takeEvents(); // the loss is ours; nothing to report
+        }
+    }
+
+    private void onLinkUp(Link l) {
+        if (l != link || closed) {
+            l.abort();
+            return;
+        }
+        l.connected = true;
+        boolean clean = !everConnected ? options.cleanStart()
+                : options.version() == MqttVersion.V5 ? false : options.cleanStart();
+        session.connect(now(), clean);
+    }
+
+    private void onBytes(Link l, byte[] data) {
+        if (l != link) {
+            return;
+        }
+        try {
+            session.receive(data, 0, data.length, now());
+        } catch (MqttProtocolException e) {
+            // reported as a ConnectionLost event
+        }
+    }
+
+    private void onLinkDown(Link l, Exception cause) {
+        dyingLinks.remove(l);
+        if (l != link) {
+            return;
+        }
+        MqttClientException why = describeLinkFailure(l, cause);
+        if (state == State.CONNECTING && !l.connected) {
+            attemptFailed(why);
+            return;
+        }
+        lastFailure = why;
+        if (session.state() == MqttSession.State.CONNECTING || session.state() == MqttSession.State.CONNECTED) {
+            linkLossCause = why;
+            session.connectionLost(now()); // -> ConnectionLost event
+        } else if (state == State.CONNECTED) {
+            connectionLost(why, true);
+        }
+    }
+
+    private MqttClientException linkLossCause;
+
+    private MqttClientException describeLinkFailure(Link l, Exception cause) {
+        if (cause instanceof MqttClientException m) {
+            return m;
+        }
+        if (!l.transportOpen && cause != null) {
+            return new MqttClientException(MqttClientException.Kind.UNREACHABLE, cause instanceof TlsException
+                    ? cause.getMessage() : "cannot reach the broker " + l.broker + ": " + cause.getMessage(), cause);
+        }
+        if (cause instanceof TlsException t) {
+            boolean tlsProblem = !l.handshakeDone || !transportLevel(t);
+            return new MqttClientException(tlsProblem ? MqttClientException.Kind.TLS : MqttClientException.Kind.CONNECTION_LOST,
+                    (l.connected && !tlsProblem ? "connection to " + l.broker + " lost: " : "") + t.getMessage(), t);
+        }
+        if (cause == null) {
+            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
+                    + " closed the connection" + (state != State.CONNECTING ? "" : " before answering CONNECT (does it speak "
+                    + options.version() + (l.broker.tls() ? " with TLS" : " without TLS") + " on this port?)"));
+        }
+        if (state == State.CONNECTING) {
+            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
+                    + " dropped the connection before answering CONNECT (" + cause.getMessage() + "): is this an MQTT port "
+                    + (l.broker.tls() ? "with TLS" : "without TLS (mqtt:// is plain TCP, mqtts:// is TLS)") + ", and does the "
+                    + "broker speak " + options.version() + "?", cause);
+        }
+        return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "connection to " + l.broker + " lost: "
+                + cause.getMessage(), cause);
+    }
+
+    private static boolean transportLevel(TlsException t) {
+        switch (t.error()) {
+            case IO_ERROR:
+            case CLOSED:
+            case TRUNCATED:
+            case READ_TIMEOUT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void onConnected(MqttEvent.Connected c) {
+        attemptDeadline = Long.MAX_VALUE;
+        state = State.CONNECTED;
+        clientId = c.clientId();
+        boolean first = !everConnected;
+        everConnected = true;
+        userConnectRound = false;
+        reconnectAttempt = 0;
+        lastFailure = null;
+        brokerIndex = brokerIndex % brokers.size();
+        ConnectResult result = new ConnectResult(link.broker.text(), c.sessionPresent(), c.clientId(), options.version(),
+                Optional.ofNullable(link.handshake));
+        lastConnectResult = result;
+        log.info("MQTT client {}: connected to {} (session present: {})", name, link.broker, c.sessionPresent());
+        if (!c.sessionPresent() && !active.isEmpty()) {
+            List<Subscription> again = new ArrayList<>(active.values());
+            log.info("MQTT client {}: subscribing again to {} filter(s) after {}", name, again.size(),
+                    first ? "connecting" : "reconnecting without a session");
+            try {
+                session.subscribe(again, now());
+            } catch (MqttUsageException e) {
+                log.warn("MQTT client {}: cannot subscribe again: {}", name, e.getMessage());
+            }
+        }
+        while (!offlineQos0.isEmpty() && session.state() == MqttSession.State.CONNECTED) {
+            PendingPublish p = offlineQos0.poll();
+            outstanding--;
+            sendQos0(p);
+        }
+        unblock();
+        List<CompletableFuture<ConnectResult>> waiting = new ArrayList<>(connectFutures);
+        connectFutures.clear();
+        for (CompletableFuture<ConnectResult> f : waiting) {
+            complete(f, result, null);
+        }
+        callbacks.execute(() -> {
+            try {
+                listener.connected(result);
+            } catch (RuntimeException ex) {
+                log.warn("MQTT client {}: listener failed", name, ex);
+            }
+        });
+    }
+
+    private void attemptFailed(MqttClientException why) {
+        abortAttempt();
+        lastFailure = pickCause(lastFailure, why);
+        log.debug("MQTT client {}: attempt failed: {}", name, why.getMessage());
+        brokerIndex++;
+        if (userConnectRound) {
+            if (brokerIndex < brokers.size()) {
+                startAttempt(); // failover to the next broker
+                return;
+            }
+            MqttClientException cause = lastFailure;
+            state = State.DISCONNECTED;
+            userConnectRound = false;
+            List<CompletableFuture<ConnectResult>> waiting = new ArrayList<>(connectFutures);
+            connectFutures.clear();
+            for (CompletableFuture<ConnectResult> f : waiting) {
+                complete(f, null, cause);
+            }
+            return;
+        }
+        notifyLost(why);
+        scheduleReconnect();
+    }
+
+    /** Reports the most telling failure across brokers: a refusal or TLS error beats "unreachable". */
+    private static MqttClientException pickCause(MqttClientException previous, MqttClientException next) {
+        if (previous == null) {
+            return next;
+        }
+        return rank(next) >= rank(previous) ? next : previous;
+    }
+
+    private static int rank(MqttClientException e) {
+        switch (e.kind()) {
+            case REFUSED:
+                return 4;
+            case TLS:
+                return 3;
+            case TIMEOUT:
+            case CONNECTION_LOST:
+                return 2;
+            default:
+                return 1;
+        }
+    }
+
+    private void connectionLost(MqttClientException why, boolean retry) {
+        if (link != null) {
+            closeLinkAfterWrite = true; // a DISCONNECT the session queued still goes out
+        }
+        attemptDeadline = Long.MAX_VALUE;
+        lastFailure = why;
+        log.warn("MQTT client {}: {}", name, why.getMessage());
+        notifyLost(why);
+        if (retry) {
+            scheduleReconnect();
+        } else {
+            autoReconnect = false;
+            state = State.DISCONNECTED;
+        }
+    }
+
+    private void notifyLost(MqttClientException cause) {
+        callbacks.execute(() -> {
+            try {
+                listener.connectionLost(cause);
+            } catch (RuntimeException ex) {
+                log.warn("MQTT client {}: listener failed", name, ex);
+            }
+        });
+    }
+
+    private void scheduleReconnect() {
+        if (closed || !autoReconnect || !reconnect.enabled()) {
+            state = State.DISCONNECTED;
+            failQueuedForDisconnect();
+            return;
+        }
+        Duration delay = reconnect.delay(reconnectAttempt++, random);
+        state = State.WAITING_TO_RECONNECT;
+        reconnectAt = now() + delay.toMillis();
+        BrokerUri next = brokers.get(brokerIndex % brokers.size());
+        int attempt = reconnectAttempt;
+        log.info("MQTT client {}: reconnecting to {} in {} ms (attempt {})", name, next, delay.toMillis(), attempt);
+        callbacks.execute(() -> {
+            try {
+                listener.reconnecting(next.text(), delay, attempt);
+            } catch (RuntimeException ex) {
+                log.warn("MQTT client {}: listener failed", name, ex);
+            }
+        });
+    }
+
+    /** Without reconnect, connect futures that were waiting fail. */
+    private void failQueuedForDisconnect() {
+        List<CompletableFuture<ConnectResult>> waiting = new ArrayList<>(connectFutures);
+        connectFutures.clear();
+        MqttClientException cause = lastFailure != null ? lastFailure
+                : new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the connection was lost");
+        for (CompletableFuture<ConnectResult> f : waiting) {
+            complete(f, null, cause);
+        }
+    }
+
+    private void doDisconnect(CompletableFuture<Void> done) {
+        autoReconnect = false;
+        reconnectAt = Long.MAX_VALUE;
+        attemptDeadline = Long.MAX_VALUE;
+        for (CompletableFuture<ConnectResult> f : new ArrayList<>(connectFutures)) {
+            complete(f, null, new MqttClientException(MqttClientException.Kind.CLOSED, "disconnect() was called while connecting"));
+        }
+        connectFutures.clear();
+        if (session.state() == MqttSession.State.CONNECTED && link != null && link.writerReady()) {
+            session.disconnect(now());
+            session.takeEvents();
+            byte[] out = session.takeOutput();
+            Link l = link;
+            link = null;
+            l.send(out, List.of(), List.of());
+            l.closeAfterWrites(done);
+            l.killAt = now() + GRACEFUL_CLOSE_MILLIS;
+            dyingLinks.add(l);
+        } else {
+            if (link != null) {
+                link.abort();
+                link = null;
+            }
+            if (session.state() == MqttSession.State.CONNECTING || session.state() == MqttSession.State.CONNECTED) {
+                session.connectionLost(now());
+                session.takeEvents();
+            }
+            done.complete(null);
+        }
+        state = closed ? State.CLOSED : State.DISCONNECTED;
+    }
+
+    private void retire(Link l) {
+        l.closeAfterWrites(null);
+        l.killAt = now() + 500;
+        dyingLinks.add(l);
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    private void accept(PendingPublish p) {
+        if (closed) {
+            p.future.completeExceptionally(closedException("publish"));
+            p.accepted.countDown();
+            return;
+        }
+        if (outstanding >= queueLimit) {
+            switch (overflow) {
+                case BLOCK:
+                    blocked.add(p);
+                    return;
+                case DROP_OLDEST_QOS0:
+                    if (!offlineQos0.isEmpty()) {
+                        PendingPublish dropped = offlineQos0.poll();
+                        outstanding--;
+                        complete(dropped.future, null, new MqttClientException(MqttClientException.Kind.QUEUE_FULL,
+                                "dropped: the offline queue of " + queueLimit + " messages was full (DROP_OLDEST_QOS0)"));
+                        break;
+                    }
+                    reject(p);
+                    return;
+                default:
+                    reject(p);
+                    return;
+            }
+        }
+        submit(p);
+    }
+
+    private void reject(PendingPublish p) {
+        complete(p.future, null, new MqttClientException(MqttClientException.Kind.QUEUE_FULL, "the queue of "
+                + queueLimit + " unfinished messages is full (" + overflow + "); the broker is unreachable or slower than "
+                + "the publisher: raise offlineQueue() or use OverflowPolicy.BLOCK"));
+        p.accepted.countDown();
+    }
+
+    private void submit(PendingPublish p) {
+        acceptedThisBatch.add(p);
+        MqttMessage m = p.message;
+        if (m.qos() == 0) {
+            if (session.state() == MqttSession.State.CONNECTED) {
+                sendQos0(p);
+            } else {
+                offlineQos0.add(p);
+                outstanding++;
+            }
+            return;
+        }
+        int id;
+        try {
+            id = session.publish(m, now());
+        } catch (MqttUsageException e) {
+            complete(p.future, null, new MqttClientException(MqttClientException.Kind.REJECTED, e.getMessage(), e));
+            return;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            complete(p.future, null, new MqttClientException(MqttClientException.Kind.STORE,
+                    "the message could not be stored: " + e.getMessage(), e));
+            return;
+        }
+        outstanding++;
+        publishFutures.put(id, p);
+    }
+
+    private void sendQos0(PendingPublish p) {
+        try {
+            session.publish(p.message, now());
+            qos0ThisBatch.add(p.future);
+            qos0Results.add(new PublishResult(p.message.topic(), 0, 0, 0, MqttProperties.EMPTY));
+        } catch (MqttUsageException e) {
+            complete(p.future, null, new MqttClientException(MqttClientException.Kind.REJECTED, e.getMessage(), e));
+        }
+    }
+
+    private void unblock() {
+        while (!blocked.isEmpty() && (outstanding < queueLimit || closed)) {
+            submit(blocked.poll());
+        }
+    }
+
+    // ------------------------------------------------------------------ subscriptions and delivery
+
+    private void doSubscribe(Subscription s, MqttMessageHandler handler, CompletableFuture<Integer> f) {
+        MqttMessageHandler previous = routes.put(s.filter(), handler);
+        int id;
+        try {
+            id = session.subscribe(List.of(s), now());
+        } catch (MqttUsageException e) {
+            restoreRoute(s.filter(), previous);
+            complete(f, null, e);
+            return;
+        }
+        pendingSubscribes.put(id, new PendingSubscribe(s, handler, previous, f));
+    }
+
+    private void restoreRoute(String filter, MqttMessageHandler previous) {
+        if (previous == null) {
+            routes.remove(filter);
+        } else {
+            routes.put(filter, previous);
+        }
+    }
+
+    private void onSubAck(MqttEvent.SubscribeCompleted s) {
+        PendingSubscribe p = pendingSubscribes.remove(s.packetId());
+        if (p == null) {
+            for (int rc : s.reasonCodes()) {
+                if (MqttReasonCode.isFailure(rc)) {
+                    log.warn("MQTT client {}: the broker refused a subscription made again after reconnecting: {}", name,
+                            MqttReasonCode.describe(rc));
+                }
+            }
+            return;
+        }
+        int rc = s.reasonCodes().get(0);
+        if (MqttReasonCode.isFailure(rc)) {
+            if (routes.get(p.subscription.filter()) == p.handler) {
+                restoreRoute(p.subscription.filter(), p.previous);
+            }
+            complete(p.future, null, new MqttClientException(MqttClientException.Kind.REJECTED, "the broker refused the "
+                    + "subscription to '" + p.subscription.filter() + "': " + MqttReasonCode.describe(rc)
+                    + s.properties().reasonString().map(r -> " (broker says: " + r + ")").orElse(""), rc, null));
+            return;
+        }
+        active.put(p.subscription.filter(), p.subscription);
+        complete(p.future, rc, null);
+    }
+
+    private void doUnsubscribe(String filter, CompletableFuture<Void> f) {
+        int id;
+        try {
+            id = session.unsubscribe(List.of(filter), now());
+        } catch (MqttUsageException e) {
+            complete(f, null, e);
+            return;
+        }
+        routes.remove(filter);
+        active.remove(filter);
+        pendingUnsubscribes.put(id, f);
+    }
+
+    private void dispatch(MqttEvent.MessageArrived m) {
+        List<MqttMessageHandler> handlers = new ArrayList<>();
+        for (Map.Entry<String, MqttMessageHandler> r : routes.entrySet()) {
+            if (matches(r.getKey(), m.message().topic()) && !handlers.contains(r.getValue())) {
+                handlers.add(r.getValue());
+            }
+        }
+        if (handlers.isEmpty() && defaultHandler != null) {
+            handlers.add(defaultHandler);
+        }
+        if (handlers.isEmpty()) {
+            log.debug("MQTT client {}: no handler for a message to {}; acknowledged and dropped", name, m.message().topic());
+        }
+        try {
+            callbacks.execute(() -> {
+                for (MqttMessageHandler h : handlers) {
+                    try {
+                        h.onMessage(m.message());
+                    } catch (Exception | LinkageError | AssertionError ex) {
+                        log.warn("MQTT client {}: a message handler for {} threw (the message is acknowledged anyway)",
+                                name, m.message().topic(), ex);
+                    }
+                }
+                if (m.message().qos() > 0) {
+                    post(() -> session.acknowledge(m, now()));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.debug("MQTT client {}: closing; message to {} not delivered", name, m.message().topic());
+        }
+    }
+
+    /** MQTT topic matching: '+' one level, '#' the rest (including the parent), '$' topics not by leading wildcards. */
+    static boolean matches(String filter, String topic) {
+        String f = filter;
+        if (f.startsWith("$share/")) {
+            int slash = f.indexOf('/', 7);
+            f = slash < 0 ? f : f.substring(slash + 1);
+        }
+        if (topic.startsWith("$") && (f.startsWith("+") || f.startsWith("#"))) {
+            return false;
+        }
+        String[] fl = f.split("/", -1);
+        String[] tl = topic.split("/", -1);
+        for (int i = 0; i < fl.length; i++) {
+            if (fl[i].equals("#")) {
+                return true;
+            }
+            if (i >= tl.length) {
+                return false;
+            }
+            if (!fl[i].equals("+") && !fl[i].equals(tl[i])) {
+                return false;
+            }
+        }
+        return fl.length == tl.length;
+    }
+
+    // ------------------------------------------------------------------ completion and shutdown
+
+    private <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
+        try {
+            completions.execute(() -> {
+                if (error != null) {
+                    f.completeExceptionally(error);
+                } else {
+                    f.complete(value);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            if (error != null) {
+                f.completeExceptionally(error);
+            } else {
+                f.complete(value);
+            }
+        }
+    }
+
+    /** Runs on the session thread when the loop ends: everything still waiting fails with CLOSED. */
+    private void shutdown() {
+        state = State.CLOSED;
+        if (link != null) {
+            link.abort();
+            link = null;
+        }
+        for (Link l : dyingLinks) {
+            l.abort();
+        }
+        dyingLinks.clear();
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            log.warn("MQTT client {}: final store sync failed: {}", name, e.toString());
+        }
+        boolean durable = store instanceof FileSessionStore;
+        MqttClientException closedError = new MqttClientException(MqttClientException.Kind.CLOSED,
+                "the client was closed before the broker acknowledged the message"
+                        + (durable ? "; it stays in the session store and is sent by the next client opened on it" : ""));
+        for (PendingPublish p : publishFutures.values()) {
+            p.future.completeExceptionally(closedError);
+        }
+        publishFutures.clear();
+        MqttClientException closedPlain = new MqttClientException(MqttClientException.Kind.CLOSED, "the client was closed");
+        for (PendingPublish p : offlineQos0) {
+            p.future.completeExceptionally(closedPlain);
+        }
+        for (PendingPublish p : blocked) {
+            p.future.completeExceptionally(closedPlain);
+            p.accepted.countDown();
+        }
+        for (PendingPublish p : acceptedThisBatch) {
+            p.accepted.countDown();
+        }
+        for (PendingSubscribe p : pendingSubscribes.values()) {
+            p.future.completeExceptionally(closedPlain);
+        }
+        for (CompletableFuture<Void> f : pendingUnsubscribes.values()) {
+            f.completeExceptionally(closedPlain);
+        }
+        for (CompletableFuture<ConnectResult> f : connectFutures) {
+            f.completeExceptionally(closedPlain);
+        }
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+            // commands posted during close: publishers waiting for acceptance must not hang
+            try {
+                r.run();
+            } catch (RuntimeException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private MqttClientException closedException(String what) {
+        return new MqttClientException(MqttClientException.Kind.CLOSED, "cannot " + what + ": the MQTT client is closed");
+    }
+
+    private static MqttClientException asClientException(Throwable t) {
+        if (t instanceof MqttClientException m) {
+            return m;
+        }
+        return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, String.valueOf(t.getMessage()), t);
+    }
+
+    private String brokersText() {
+        StringBuilder b = new StringBuilder();
+        for (BrokerUri u : brokers) {
+            b.append(b.length() == 0 ? "" : ", ").append(u.text());
+        }
+        return b.toString();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String threadName) {
+        return r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ------------------------------------------------------------------ records
+
+    private static final class PendingPublish {
+        final MqttMessage message;
+        final CompletableFuture<PublishResult> future = new CompletableFuture<>();
+        final CountDownLatch accepted = new CountDownLatch(1);
+
+        PendingPublish(MqttMessage message) {
+            this.message = message;
+        }
+    }
+
+    private record PendingSubscribe(Subscription subscription, MqttMessageHandler handler, MqttMessageHandler previous,
+                                    CompletableFuture<Integer> future) {
+    }
+
+    // ------------------------------------------------------------------ one connection
+
+    /**
+     * One connection attempt and, if it succeeds, the connection: the reader thread opens the
+     * transport, runs the TLS handshake, then reads; the writer thread writes what the session
+     * thread hands it. Neither touches the session: they post commands.
+     */
+    private final class Link {
+        final BrokerUri broker;
+        final LinkedBlockingQueue<Chunk> writes = new LinkedBlockingQueue<>();
+        volatile Transport transport;
+        volatile TlsConnection tls;
+        volatile boolean transportOpen;
+        volatile boolean handshakeDone;
+        volatile boolean aborted;
+        volatile HandshakeInfo handshake;
+        volatile CompletableFuture<Void> closedFuture;
+        boolean connected; // session thread only
+        long killAt = Long.MAX_VALUE; // session thread only
+        private volatile Thread writer;
+
+        Link(BrokerUri broker) {
+            this.broker = broker;
+        }
+
+        void start() {
+            Thread reader = new Thread(this::readLoop, "tlskit-mqtt-" + name + "-read");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        boolean writerReady() {
+            return writer != null && !aborted;
+        }
+
+        private void readLoop() {
+            Exception failure = null;
+            try {
+                open();
+                if (aborted) {
+                    return;
+                }
+                Thread w = new Thread(this::writeLoop, "tlskit-mqtt-" + name + "-write");
+                w.setDaemon(true);
+                writer = w;
+                w.start();
+                post(() -> onLinkUp(this));
+                byte[] buffer = new byte[READ_BUFFER];
+                while (!aborted) {
+                    int n = tls != null ? tls.read(buffer, 0, buffer.length) : transport.read(buffer, 0, buffer.length, 0);
+                    if (n < 0) {
+                        break;
+                    }
+                    if (n > 0) {
+                        byte[] copy = java.util.Arrays.copyOf(buffer, n);
+                        post(() -> onBytes(this, copy));
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                if (!aborted) {
+                    Exception why = failure;
+                    post(() -> onLinkDown(this, why));
+                }
+                abort();
+            }
+        }
+
+        private void open() throws IOException {
+            Transport t;
+            if (transportSupplier != null) {
+                try {
+                    t = transportSupplier.get();
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                } catch (RuntimeException e) {
+                    throw new IOException("the transport supplier failed: " + e.getMessage(), e);
+                }
+            } else {
+                t = SocketTransport.connect(broker.host(), broker.port(), connectTimeout);
+            }
+            transport = t;
+            transportOpen = true;
+            if (aborted) {
+                closeTransport();
+                return;
+            }
+            if (broker.tls()) {
+                TlsConfig cfg = tlsConfig != null ? tlsConfig : TlsConfig.client().build();
+                String serverName = cfg.serverName() != null ? cfg.serverName() : broker.host();
+                TlsConnection c = TlsConnection.client(cfg, t, serverName);
+                tls = c;
+                handshake = c.handshake();
+            }
+            handshakeDone = true;
+        }
+
+        void send(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results) {
+            writes.add(new Chunk(bytes, written, results, false, null));
+        }
+
+        void closeAfterWrites(CompletableFuture<Void> done) {
+            closedFuture = done;
+            writes.add(new Chunk(new byte[0], List.of(), List.of(), true, done));
+            if (aborted && done != null) {
+                done.complete(null); // the peer closed first (e.g. right after our DISCONNECT)
+            }
+        }
+
+        private void writeLoop() {
+            try {
+                while (!aborted) {
+                    Chunk c = writes.take();
+                    if (c.close) {
+                        if (tls != null) {
+                            try {
+                                tls.closeNotify();
+                            } catch (TlsException ignored) {
+                                // the peer may be gone already
+                            }
+                        }
+                        abort();
+                        return;
+                    }
+                    try {
+                        if (tls != null) {
+                            tls.write(c.bytes, 0, c.bytes.length);
+                        } else {
+                            transport.write(c.bytes, 0, c.bytes.length);
+                            transport.flush();
+                        }
+                    } catch (IOException e) {
+                        fail(c, e);
+                        if (!aborted) {
+                            post(() -> onLinkDown(this, e));
+                        }
+                        abort();
+                        return;
+                    }
+                    for (int i = 0; i < c.written.size(); i++) {
+                        complete(c.written.get(i), c.results.get(i), null);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // aborted
+            }
+        }
+
+        private void fail(Chunk c, Exception e) {
+            for (CompletableFuture<PublishResult> f : c.written) {
+                complete(f, null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
+                        "the QoS 0 message was not written: " + e.getMessage(), e));
+            }
+        }
+
+        /** Closes the transport at once (unblocks the reader and writer); fails QoS 0 messages not yet written. */
+        void abort() {
+            if (aborted) {
+                return;
+            }
+            aborted = true;
+            closeTransport();
+            Thread w = writer;
+            if (w != null && w != Thread.currentThread()) {
+                w.interrupt();
+            }
+            Chunk c;
+            while ((c = writes.poll()) != null) {
+                fail(c, new IOException("the connection closed"));
+                if (c.done != null) {
+                    c.done.complete(null);
+                }
+            }
+            CompletableFuture<Void> done = closedFuture;
+            if (done != null) {
+                done.complete(null);
+            }
+        }
+
+        private void closeTransport() {
+            Transport t = transport;
+            if (t != null) {
+                try {
+                    t.close();
+                } catch (IOException ignored) {
+                    // closing a broken transport can fail; nothing is left to release
+                }
+            }
+        }
+    }
+
+    private record Chunk(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results,
+                         boolean close, CompletableFuture<Void> done) {
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    public static final class Builder {
+        private final List<BrokerUri> brokers = new ArrayList<>();
+        private TlsConfig tls;
+        private Supplier<Transport> transport;
+        private MqttConnectOptions options = MqttConnectOptions.builder().build();
+        private SessionStore store;
+        private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
+        private int queueLimit = 10_000;
+        private OverflowPolicy overflow = OverflowPolicy.BLOCK;
+        private TimeSource time = TimeSource.system();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private MqttMessageHandler defaultHandler;
+        private Listener listener = new Listener() { };
+
+        private Builder() {
+        }
+
+        /** A broker: mqtts://HOST[:8883] (TLS) or mqtt://HOST[:1883]. Repeat for failover, tried in order. */
+        public Builder broker(String uri) {
+            brokers.add(BrokerUri.parse(uri));
+            return this;
+        }
+
+        /** TLS settings for mqtts:// brokers: trust anchors, client certificate, PSK, suites, SNI. Default: the JDK's trust store. */
+        public Builder tls(TlsConfig config) {
+            this.tls = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /**
+         * Opens the transport for each attempt instead of a TCP socket (a serial line, a modem, a
+         * memory pipe). The broker URI still says whether TLS runs on top and which name to verify.
+         * The transport's close() must unblock a read in progress; one thread reads while another writes.
+         */
+        public Builder transport(Supplier<Transport> supplier) {
+            this.transport = Objects.requireNonNull(supplier);
+            return this;
+        }
+
+        public Builder options(MqttConnectOptions o) {
+            this.options = Objects.requireNonNull(o);
+            return this;
+        }
+
+        /** Where unfinished QoS 1/2 messages live; default in memory. Use {@link FileSessionStore} to survive restarts. */
+        public Builder store(SessionStore s) {
+            this.store = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * At most {@code limit} unfinished messages (QoS 0 waiting for a connection, QoS 1/2 not yet
+         * acknowledged); what publish() does beyond that. Default 10,000 with BLOCK.
+         */
+        public Builder offlineQueue(int limit, OverflowPolicy policy) {
+            if (limit < 1 || limit > 65_000) {
+                throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "the offline queue limit must be 1..65000 "
+                        + "(QoS 1/2 messages each hold one of the 65535 packet identifiers), not " + limit);
+            }
+            this.queueLimit = limit;
+            this.overflow = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        public Builder timeSource(TimeSource t) {
+            this.time = Objects.requireNonNull(t);
+            return this;
+        }
+
+        /** Deadline for one attempt: TCP connect, TLS handshake and CONNACK together. Default 10 s. */
+        public Builder connectTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "the connect timeout must be positive");
+            }
+            this.connectTimeout = d;
+            return this;
+        }
+
+        /** Receives messages no subscription handler matches (e.g. from a resumed session before subscribe()). */
+        public Builder onMessage(MqttMessageHandler handler) {
+            this.defaultHandler = handler;
+            return this;
+        }
+
+        public Builder listener(Listener l) {
+            this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        public MqttClient build() {
+            if (brokers.isEmpty()) {
+                if (transport == null) {
+                    throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "no broker: add broker(\"mqtts://HOST:8883\")");
+                }
+                brokers.add(new BrokerUri(tls != null ? "mqtts://transport" : "mqtt://transport",
+                        tls != null && tls.serverName() != null ? tls.serverName() : "transport", 0, tls != null));
+            }
+            return new MqttClient(this);
+        }
+    }
+}
