@@ -20,7 +20,7 @@ final class Cli {
     final PrintStream out;
     final PrintStream err;
     boolean verbose;
-    Consumer<HttpsServer> onServerStarted = server -> { };
+    Consumer<RunningServer> onServerStarted = server -> { };
 
     Cli(InputStream in, PrintStream out, PrintStream err) {
         this.in = in;
@@ -55,8 +55,27 @@ final class Cli {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.log.io.tlskit.handshake", "debug");
+        // tlskit server: one INFO line per failed handshake ("tls failed [CODE] ... remote=...")
+        setIfAbsent("org.slf4j.simpleLogger.log.io.tlskit.netty", "info");
+        // and with -v the access log, one INFO line per request
+        setOurs("org.slf4j.simpleLogger.log.io.tlskit.http.access", verbose ? "info" : null);
+        setOurs("org.slf4j.simpleLogger.log.io.tlskit.handshake", verbose ? "debug" : null);
+    }
+
+    /** Properties this class set (not the user with -D), so a later in-process run may change them back. */
+    private static final java.util.Set<String> OURS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Sets (or with null clears) a property unless the user set it on the java command line. */
+    private static void setOurs(String key, String value) {
+        if (System.getProperty(key) != null && !OURS.contains(key)) {
+            return;
+        }
+        if (value == null) {
+            System.clearProperty(key);
+            OURS.remove(key);
+        } else {
+            System.setProperty(key, value);
+            OURS.add(key);
         }
     }
 

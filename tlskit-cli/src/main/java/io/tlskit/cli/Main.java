@@ -32,7 +32,7 @@ public final class Main implements Callable<Integer>, Cli.Aware {
     static final int EXIT_USAGE = 2;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "Show handshake steps (DEBUG log of io.tlskit.handshake) and more details.")
+            description = "Show handshake steps (DEBUG log of io.tlskit.handshake) and more details; tlskit server logs every request.")
     boolean verbose;
 
     private Cli cli;
@@ -66,9 +66,9 @@ public final class Main implements Callable<Integer>, Cli.Aware {
 
     /**
      * Runs one command line; {@code onServerStarted} receives the server of {@code tlskit server} once
-     * it listens, so a test can read its port and stop it.
+     * it listens, so a test can read its port and counters, reload its certificate and stop it.
      */
-    public static int run(String[] args, PrintStream out, PrintStream err, Consumer<HttpsServer> onServerStarted) {
+    public static int run(String[] args, PrintStream out, PrintStream err, Consumer<RunningServer> onServerStarted) {
         Cli cli = new Cli(System.in, out, err);
         cli.onServerStarted = onServerStarted;
         return cli.execute(args);

@@ -3,13 +3,23 @@ package io.tlskit.cli;
 import io.tlskit.Durations;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
+import io.tlskit.http.HttpHandler;
+import io.tlskit.http.HttpResponse;
+import io.tlskit.http.HttpsServer;
 import io.tlskit.pki.Credentials;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +29,10 @@ import picocli.CommandLine.Option;
             "With no options it makes (first run) or reuses a local CA and a certificate for localhost, 127.0.0.1 and ::1 "
                 + "in ~/.tlskit, listens on https://localhost:8443/ and answers / with a page that says how you connected "
                 + "(/status.json: the same as JSON; POST /echo returns the request body).",
-            "--cert/--key replace the local certificate; --ca with --client-auth asks clients for certificates."})
+            "--cert/--key replace the local certificate; --ca with --client-auth asks clients for certificates.",
+            "The certificate is reloaded without dropping connections on SIGHUP and when its files change "
+                + "(checked every 2 s); a reload that fails keeps the previous certificate.",
+            "Failed handshakes are logged one line each; -v also logs every request."})
 final class ServerCommand implements Callable<Integer>, Cli.Aware {
     @Option(names = "--home", paramLabel = "DIR", description = "Where the local CA and server certificate live (default ~/.tlskit).")
     Path home;
@@ -68,32 +81,66 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             throw new CliException("--bind " + bind + " is not an address of this machine: use e.g. 127.0.0.1, ::1 or 0.0.0.0");
         }
 
+        if (www != null && !Files.isDirectory(www)) {
+            throw new CliException("--www " + www + " is not a directory");
+        }
+
         LocalPki pki = null;
         Credentials defaults = null;
         if (!tls.hasOwnCertificate()) {
             pki = new LocalPki(home != null ? home : LocalPki.defaultHome());
             defaults = pki.ensure(TimeSource.system(), new SecureRandom());
         }
-        TlsConfig.Builder builder = tls.server(defaults);
-        if (tls.alpn.isEmpty()) {
-            builder.alpn("http/1.1");
+        TlsConfig initial = serverConfig(defaults).build();
+        LocalPki local = pki;
+        // a reload reads the same files again; the local PKI's server certificate is reloaded as it is, never reissued
+        // (a half-written file must fail the reload, not be replaced)
+        Supplier<TlsConfig.Builder> source = () -> serverConfig(local == null ? null : Credentials.load(local.serverPem, local.serverKey, null));
+        List<Path> watched = new ArrayList<>();
+        if (pki != null) {
+            watched.add(pki.serverPem);
+            watched.add(pki.serverKey);
+        } else {
+            watched.add(tls.cert);
+            watched.add(tls.key);
+            watched.add(tls.keyPasswordFile);
         }
-        HttpsServer.Settings settings = new HttpsServer.Settings();
-        settings.config = builder.build();
-        settings.bind = address;
-        settings.port = port;
-        settings.idleTimeout = idle;
-        settings.maxConnections = maxConnections;
-        settings.www = www;
-        settings.log = cli.err;
-        settings.verbose = cli.verbose;
+        watched.add(tls.ca);
+        CertificateReloader reloader = new CertificateReloader(initial, source, watched, cli.err);
 
-        HttpsServer server = new HttpsServer(settings).start();
-        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        HttpHandler echo = request -> HttpResponse.bytes(200,
+                request.header("Content-Type").orElse("application/octet-stream"), request.body());
+        HttpsServer.Builder builder = HttpsServer.builder()
+                .bind(address.getHostAddress(), port)
+                .tls(reloader::current)
+                .route("POST", "/echo", echo)
+                .route("PUT", "/echo", echo)
+                .idleTimeout(idle)
+                .maxConnections(maxConnections)
+                .serverHeader("tlskit/" + Main.Version.version());
+        if (!cli.verbose) {
+            // with -v the default access log: INFO on io.tlskit.http.access, which Cli.configureLogging shows
+            builder.accessLog(entry -> { });
+        }
+        if (www != null) {
+            builder.staticFiles(www.toRealPath());
+        }
+        HttpsServer http = builder.build();
+        try {
+            http.start();
+        } catch (IOException e) {
+            http.shutdownGracefully(Duration.ZERO);
+            throw new java.net.BindException(address.getHostAddress() + " port " + port + ": " + e.getMessage());
+        }
+        RunningServer server = new RunningServer(http, reloader);
+        reloader.watch(CertificateReloader.POLL_INTERVAL);
+        reloader.handleSighup();
+
+        CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.close();
             try {
-                reported.await(2, java.util.concurrent.TimeUnit.SECONDS); // let the summary line out before the JVM halts
+                reported.await(2, TimeUnit.SECONDS); // let the summary line out before the JVM halts
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -114,7 +161,7 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                 cli.out.println("trust this CA: " + pki.caPem);
                 cli.out.println("curl --cacert " + pki.caPem + " " + url);
             } else {
-                cli.out.println("serving the certificate " + settings.config.credentials().subject());
+                cli.out.println("serving the certificate " + initial.credentials().subject());
             }
             cli.out.println("press Ctrl-C to stop");
             cli.out.flush();
@@ -133,6 +180,15 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
         cli.err.flush();
         reported.countDown();
         return 0;
+    }
+
+    /** A server config builder from the options; {@code defaults} when no --cert/--key was given. */
+    private TlsConfig.Builder serverConfig(Credentials defaults) {
+        TlsConfig.Builder builder = tls.server(defaults);
+        if (tls.alpn.isEmpty()) {
+            builder.alpn("http/1.1");
+        }
+        return builder;
     }
 
     static String stripBrackets(String host) {

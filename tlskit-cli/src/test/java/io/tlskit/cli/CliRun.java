@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,19 +56,27 @@ final class CliRun {
         return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
     }
 
-    /** {@code tlskit server ...} on a background thread, stopped by close(). */
+    /**
+     * {@code tlskit server ...} on a background thread, stopped by close(). {@link #err()} holds what
+     * the command printed to its error stream and, while the server runs, what the log (slf4j-simple,
+     * which writes to System.err) printed: failed handshakes and, with -v, the access log.
+     */
     static final class Server implements AutoCloseable {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final CompletableFuture<HttpsServer> started = new CompletableFuture<>();
+        final CompletableFuture<RunningServer> started = new CompletableFuture<>();
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        final HttpsServer server;
+        final RunningServer server;
+        private final PrintStream systemErr = System.err;
 
         Server(String... args) throws Exception {
             List<String> all = new ArrayList<>(List.of("server"));
             all.addAll(Arrays.asList(args));
             PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+            // the log goes to System.err: copy it into err too (tests run one at a time in this JVM;
+            // ByteArrayOutputStream's methods are synchronized, so both writers may share it)
+            System.setErr(new PrintStream(new Tee(err, systemErr), true, StandardCharsets.UTF_8));
             Thread t = new Thread(() -> {
                 try {
                     exit.complete(Main.run(all.toArray(String[]::new), o, e, started::complete));
@@ -77,7 +87,12 @@ final class CliRun {
             }, "test-tlskit-server");
             t.setDaemon(true);
             t.start();
-            server = started.get(30, TimeUnit.SECONDS);
+            try {
+                server = started.get(30, TimeUnit.SECONDS);
+            } catch (Exception x) {
+                System.setErr(systemErr);
+                throw x;
+            }
         }
 
         int port() {
@@ -98,8 +113,12 @@ final class CliRun {
 
         /** Stops the server and returns the command's exit code. */
         int stop() throws Exception {
-            server.close();
-            return exit.get(10, TimeUnit.SECONDS);
+            try {
+                server.close();
+                return exit.get(10, TimeUnit.SECONDS);
+            } finally {
+                System.setErr(systemErr);
+            }
         }
 
         void awaitErr(String text, Duration timeout) throws InterruptedException {
@@ -114,7 +133,37 @@ final class CliRun {
         public void close() throws Exception {
             if (!exit.isDone()) {
                 stop();
+            } else {
+                System.setErr(systemErr);
             }
+        }
+    }
+
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] x, int off, int len) throws IOException {
+            a.write(x, off, len);
+            b.write(x, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+            b.flush();
         }
     }
 }

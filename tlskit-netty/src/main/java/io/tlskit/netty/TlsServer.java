@@ -142,7 +142,7 @@ public final class TlsServer implements AutoCloseable {
         }
         serverChannel = bound.channel();
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        TlsHandler.LOG.info("listening on {}:{} ({}, max {} connections, idle timeout {})", host, port,
+        TlsHandler.LOG.debug("listening on {}:{} ({}, max {} connections, idle timeout {})", host, port,
             channelClass == NioServerSocketChannel.class ? "nio" : "epoll",
             limiter.maxConnections(), idlePolicy == null ? "off" : idlePolicy.timeout().toMillis() + " ms");
         return port;
