@@ -20,7 +20,8 @@ public final class TlsConnection implements Closeable {
     private final Transport transport;
     private final Object engineLock = new Object();
     private final Object writeLock = new Object();
-    private final byte[] readBuffer = new byte[16 * 1024 + 512];
+    /** 8 KiB: a full record arrives in two reads, and thousands of idle connections stay small. */
+    private final byte[] readBuffer = new byte[8 * 1024];
     private volatile int readTimeoutMillis;
     private boolean closed;
 

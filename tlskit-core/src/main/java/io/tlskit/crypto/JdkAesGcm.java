@@ -22,7 +22,8 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
     private final Cipher cipher;
     private final int mode;
     private SecretKeySpec key;
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[17 * 1024]);
+    /** Grows only as large as the records a thread actually handles: small for MQTT-style traffic. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
     JdkAesGcm(boolean encrypting) throws GeneralSecurityException {
         this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -58,7 +59,7 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
         if (input == output) {
             byte[] scratch = SCRATCH.get();
             if (scratch.length < inputLength) {
-                scratch = new byte[inputLength];
+                scratch = new byte[(inputLength + 1023) & ~1023];
                 SCRATCH.set(scratch);
             }
             System.arraycopy(input, inputOffset, scratch, 0, inputLength);

@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttClient.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final int READ_BUFFER = 16 * 1024;
+    private static final int READ_BUFFER = 4 * 1024; // the decoder reassembles larger packets; idle clients stay small
     private static final long GRACEFUL_CLOSE_MILLIS = 2_000;
 
     /** Where the client stands. */
@@ -157,6 +157,10 @@ public final class MqttClient implements AutoCloseable {
     private MqttClientException lastFailure;
     private volatile State state = State.DISCONNECTED;
     private volatile int unfinishedView;
+    /** Publishes posted to the session thread and not yet accepted there (publisher side of the queue limit). */
+    private final AtomicInteger postedPublishes = new AtomicInteger();
+    /** The in-memory store: publish() need not wait for the session thread while the queue has room. */
+    private final boolean volatileStore;
     private volatile boolean closed;
     private volatile String clientId;
 
@@ -166,6 +170,7 @@ public final class MqttClient implements AutoCloseable {
         this.transportSupplier = b.transport;
         this.options = b.options.toBuilder().autoAck(false).build();
         this.store = b.store != null ? b.store : new InMemorySessionStore();
+        this.volatileStore = store instanceof InMemorySessionStore;
         this.reconnect = b.reconnect;
         this.queueLimit = b.queueLimit;
         this.overflow = b.overflow;
@@ -232,7 +237,10 @@ public final class MqttClient implements AutoCloseable {
 
     /**
      * Publishes a message, connected or not. Returns once the message is accepted (stored and, for a
-     * durable store, on disk; with {@link OverflowPolicy#BLOCK} possibly after waiting for room). The
+     * durable store, on disk; with {@link OverflowPolicy#BLOCK} possibly after waiting for room). With
+     * the default in-memory store, a message is accepted as soon as it is queued to the session
+     * thread, in order, while the queue has room: publish() then returns without waiting for that
+     * thread, so a fast publisher's messages are encoded, encrypted and written in batches. The
      * future completes when the broker acknowledged the message (QoS 1: PUBACK, QoS 2: PUBCOMP) or,
      * for QoS 0, when it was written to the connection.
      *
@@ -248,8 +256,16 @@ public final class MqttClient implements AutoCloseable {
             accept(p);
             return p.future;
         }
-        if (!post(() -> accept(p))) {
+        // Counted before posting, so queue room is never overestimated (several publishers included).
+        int ahead = postedPublishes.incrementAndGet();
+        if (!post(() -> acceptPosted(p))) {
+            postedPublishes.decrementAndGet();
             p.future.completeExceptionally(closedException("publish"));
+            return p.future;
+        }
+        if (volatileStore && !closed && ahead + unfinishedView <= queueLimit) {
+            // In memory, queued in order is as good as stored: the session thread takes the message
+            // before anything posted later, and fails it with CLOSED if the client closes first.
             return p.future;
         }
         try {
@@ -553,6 +569,7 @@ public final class MqttClient implements AutoCloseable {
             dispatch(m);
         } else if (e instanceof MqttEvent.PublishCompleted c) {
             outstanding--;
+            unfinishedView = outstanding + blocked.size(); // before the future completes: callers may ask right away
             PendingPublish p = publishFutures.remove(c.packetId());
             if (p != null) {
                 complete(p.future, new PublishResult(p.message.topic(), p.message.qos(), c.packetId(), c.reasonCode(),
@@ -561,6 +578,7 @@ public final class MqttClient implements AutoCloseable {
             unblock();
         } else if (e instanceof MqttEvent.PublishFailed f) {
             outstanding--;
+            unfinishedView = outstanding + blocked.size();
             PendingPublish p = publishFutures.remove(f.packetId());
             if (p != null) {
                 complete(p.future, null, new MqttClientException(MqttClientException.Kind.REJECTED, "publishing to '"
@@ -920,6 +938,16 @@ public final class MqttClient implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ publishing
+
+    /** A publish posted by {@link #publish}: accepted, then the publisher-side view of the queue is brought up to date. */
+    private void acceptPosted(PendingPublish p) {
+        try {
+            accept(p);
+        } finally {
+            unfinishedView = outstanding + blocked.size();
+            postedPublishes.decrementAndGet();
+        }
+    }
 
     private void accept(PendingPublish p) {
         if (closed) {
