@@ -445,10 +445,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
             }
         }
         long length = r.contentLength();
-        ByteBuf head = encodeHead(r, !x.closeAfter, length);
+        // a small file goes out with its head in one write: one TLS record instead of two
+        boolean inlineFile = file != null && length <= INLINE_BODY;
+        ByteBuf head = encodeHead(r, !x.closeAfter, length, inlineFile ? (int) length : r.isFile() || length > INLINE_BODY ? 0 : (int) length);
         ChannelFuture done;
         if (!sendBody || length == 0) {
             done = ctx.write(head);
+        } else if (inlineFile) {
+            try {
+                int read = 0;
+                while (read < length) {
+                    int n = head.writeBytes(file, r.fileOffset() + read, (int) length - read);
+                    if (n < 0) {
+                        throw new IOException("the file shrank while being sent");
+                    }
+                    read += n;
+                }
+                done = ctx.write(head);
+            } catch (IOException e) {
+                head.release();
+                HttpsServer.LOG.warn("cannot read {}: {}", r.file(), e.toString());
+                x.closeAfter = true;
+                done = ctx.newFailedFuture(e);
+            } finally {
+                closeQuietly(file);
+            }
         } else if (file != null) {
             ctx.write(head);
             ChannelProgressivePromise promise = ctx.newProgressivePromise();
@@ -482,7 +503,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         done.addListener(f -> finished(x, f.isSuccess(), bodyLength));
     }
 
-    private ByteBuf encodeHead(HttpResponse r, boolean keepAlive, long length) {
+    private ByteBuf encodeHead(HttpResponse r, boolean keepAlive, long length, int extra) {
         StringBuilder s = new StringBuilder(256);
         s.append("HTTP/1.1 ").append(r.status()).append(' ').append(HttpStatus.reason(r.status())).append("\r\n");
         s.append("Date: ").append(server.date()).append("\r\n");
@@ -495,7 +516,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
             s.append("Content-Length: ").append(length).append("\r\n");
         }
         s.append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n\r\n");
-        int extra = r.isFile() || length > INLINE_BODY ? 0 : (int) length;
         ByteBuf buf = ctx.alloc().heapBuffer(s.length() + extra);
         buf.writeCharSequence(s, StandardCharsets.ISO_8859_1);
         return buf;
