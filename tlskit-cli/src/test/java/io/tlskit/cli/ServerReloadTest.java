@@ -317,8 +317,19 @@ class ServerReloadTest {
             p.awaitOutput("method=GET path=\"/status.json\" status=200", T); // -v: the access log
 
             replaceAtomically(b);
-            assertThat(PeerProcess.run(T, kill.toString(), "-HUP", String.valueOf(p.pid())).exitCode).isZero();
-            p.awaitOutput("; SIGHUP", T);
+            // the file watcher may reload first ("changed on disk"); SIGHUP must still reload and say so.
+            // Sent up to three times: a signal that lands while the JVM is busy has been seen to go missing.
+            boolean reloadedOnSignal = false;
+            for (int attempt = 0; attempt < 3 && !reloadedOnSignal; attempt++) {
+                assertThat(PeerProcess.run(T, kill.toString(), "-HUP", String.valueOf(p.pid())).exitCode).isZero();
+                try {
+                    p.awaitOutput("; SIGHUP", Duration.ofSeconds(10));
+                    reloadedOnSignal = true;
+                } catch (java.io.IOException notYet) {
+                    // try again
+                }
+            }
+            assertThat(reloadedOnSignal).as("a SIGHUP reload line in:%n%s", p.output()).isTrue();
             assertThat(p.output()).contains("tlskit server: reloaded certificate CN=reload-b, valid until ");
             assertThat(get(port)).isEqualTo(b.certificate().getSerialNumber());
 
