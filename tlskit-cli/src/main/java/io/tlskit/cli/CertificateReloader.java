@@ -161,6 +161,11 @@ final class CertificateReloader implements AutoCloseable {
         if (restoreSignal != null) {
             return true;
         }
+        if (hupIgnoredAtStart()) {
+            // the JVM keeps a signal ignored at start-up ignored (nohup): say so instead of pretending
+            print("SIGHUP is ignored in this process (started under nohup?): certificates reload when their files change");
+            return false;
+        }
         try {
             sun.misc.Signal hup = new sun.misc.Signal("HUP");
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(hup, signal -> reload("SIGHUP"));
@@ -169,6 +174,20 @@ final class CertificateReloader implements AutoCloseable {
         } catch (Throwable unavailable) { // IllegalArgumentException (no such signal / in use by the JVM), LinkageError
             return false;
         }
+    }
+
+    /** Linux: bit 0 of SigIgn in /proc/self/status is SIGHUP. Elsewhere: assume it is not ignored. */
+    private static boolean hupIgnoredAtStart() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1L) != 0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or unreadable: nothing to report
+        }
+        return false;
     }
 
     @Override
