@@ -36,7 +36,7 @@ public final class MosquittoBroker implements AutoCloseable {
     private Process process;
     private boolean paused;
 
-    private MosquittoBroker(Path dir, boolean persistence) throws IOException {
+    private MosquittoBroker(Path dir, boolean persistence, String extraConfig) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.tlsPort = Peers.freePort();
         this.mtlsPort = Peers.freePort();
@@ -76,6 +76,7 @@ public final class MosquittoBroker implements AutoCloseable {
         }
         c.append("log_dest file ").append(logFile).append("\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\n");
         c.append("max_queued_messages 100000\nmax_inflight_messages 0\n");
+        c.append(extraConfig); // general settings, after the defaults above so they override them
         c.append("\n# 1: TLS, server certificate\nlistener ").append(tlsPort).append(" 127.0.0.1\nallow_anonymous true\n").append(tlsFiles);
         c.append("\n# 2: TLS, client certificate required, its CN is the user name\nlistener ").append(mtlsPort)
                 .append(" 127.0.0.1\nallow_anonymous true\n").append(tlsFiles)
@@ -103,10 +104,16 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public static MosquittoBroker start(Path dir, boolean persistence) throws IOException {
+        return start(dir, persistence, "");
+    }
+
+    /** With {@code extraConfig} (general settings, one per line) added after the defaults, so it can override them. */
+    public static MosquittoBroker start(Path dir, boolean persistence, String extraConfig) throws IOException {
         Peers.require("mosquitto_sub");
         Peers.require("mosquitto_pub");
         binary();
-        MosquittoBroker b = new MosquittoBroker(dir, persistence);
+        MosquittoBroker b = new MosquittoBroker(dir, persistence, extraConfig.isEmpty() || extraConfig.endsWith("\n")
+                ? extraConfig : extraConfig + "\n");
         b.launch();
         return b;
     }
@@ -213,6 +220,17 @@ public final class MosquittoBroker implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** The last {@code lines} lines of {@link #log()}, for failure messages. */
+    public String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /** Where mosquitto writes its persistence database ({@code persistence true}): mosquitto.db in {@link #dir}. */
+    public Path persistenceFile() {
+        return dir.resolve("mosquitto.db");
     }
 
     /** mosquitto_pub / mosquitto_sub arguments for a listener. */
