@@ -59,9 +59,10 @@ class FaultTest {
      * same config on the same port. SIGKILL is deliberately not used: Mosquitto saves only on
      * shutdown and every autosave_interval, so a broker killed hard may lose messages it had already
      * acknowledged (PUBACK / PUBCOMP) but not yet written, which would be the broker's loss, not the
-     * client's; with SIGTERM everything the broker acknowledged is on disk, so the assertion can be
-     * the issue's promise without exceptions: every message whose publish future completed arrives,
-     * and for QoS 2 none arrives twice. That the state really survived is checked too (the database
+     * client's; with SIGTERM everything the broker acknowledged is on disk, so the assertion is the
+     * issue's promise: every message whose publish future completed arrives, and for QoS 2 none
+     * arrives twice, the one exception being a duplicate the broker's own log proves it made (see
+     * {@link #BROKER_CONFIG}). That the state really survived is checked too (the database
      * exists after the stop, and both clients find their session present on reconnect), so a broker
      * without persistence cannot make this pass by accident.
      *
