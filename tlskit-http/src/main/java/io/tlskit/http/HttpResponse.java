@@ -188,6 +188,13 @@ public final class HttpResponse {
             return body(JSON, json.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** These bytes as the body, with the header fields set so far (Content-Type included). */
+        HttpResponse bytes(byte[] bytes) {
+            this.body = Objects.requireNonNull(bytes, "bytes");
+            this.file = null;
+            return build();
+        }
+
         /** A part of a file as the body; the file is opened when the response is written. */
         HttpResponse file(Path path, long offset, long length) {
             this.file = path;
