@@ -120,7 +120,7 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                 .serverHeader("tlskit/" + Main.Version.version());
         if (!cli.verbose) {
             // with -v the default access log: INFO on io.tlskit.http.access, which Cli.configureLogging shows
-            builder.accessLog(entry -> { });
+            builder.accessLog(null);
         }
         if (www != null) {
             builder.staticFiles(www.toRealPath());

@@ -523,6 +523,21 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
 
     private void finished(Exchange x, boolean ok, long bodyLength) {
         long bytes = ok ? bodyLength : x.response.isFile() ? x.bytesSent : 0;
+        if (server.logsAccess()) {
+            logAccess(x, bytes);
+        }
+        if (!ok) {
+            close();
+        } else if (x.closeAfter) {
+            if (x.linger) {
+                linger();
+            } else {
+                close();
+            }
+        }
+    }
+
+    private void logAccess(Exchange x, long bytes) {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - x.startNanos);
         HandshakeInfo tls = info;
         server.log(new AccessLogEntry(StatusPage.address(remote),
@@ -533,15 +548,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
             tls == null ? null : tls.cipherSuite(),
             tls != null && tls.resumed(),
             tls == null ? null : tls.peerCertificate().map(StatusPage::subject).orElse(null)));
-        if (!ok) {
-            close();
-        } else if (x.closeAfter) {
-            if (x.linger) {
-                linger();
-            } else {
-                close();
-            }
-        }
     }
 
     private static String pathOf(String target) {

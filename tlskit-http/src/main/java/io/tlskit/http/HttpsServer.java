@@ -179,6 +179,11 @@ public final class HttpsServer implements AutoCloseable {
 
     // ---- used by connections --------------------------------------------------------------------
 
+    /** Whether access log entries are wanted at all: building one costs more than the rest of a small response. */
+    boolean logsAccess() {
+        return accessLog != null && (accessLog != AccessLogEntry.DEFAULT_SINK || AccessLogEntry.enabled());
+    }
+
     void log(AccessLogEntry entry) {
         try {
             accessLog.accept(entry);
@@ -332,7 +337,7 @@ public final class HttpsServer implements AutoCloseable {
         private int maxUriLength = 8 * 1024;
         private int maxRequestsPerConnection = 1000;
         private String serverHeader = defaultServerHeader();
-        private Consumer<AccessLogEntry> accessLog = AccessLogEntry::log;
+        private Consumer<AccessLogEntry> accessLog = AccessLogEntry.DEFAULT_SINK;
         private Executor handlerExecutor;
         private int eventLoopThreads;
 
@@ -472,9 +477,12 @@ public final class HttpsServer implements AutoCloseable {
             return this;
         }
 
-        /** Where access log entries go (default: {@link AccessLogEntry#format()} at INFO on {@value AccessLogEntry#LOGGER}). */
+        /**
+         * Where access log entries go (default: {@link AccessLogEntry#format()} at INFO on
+         * {@value AccessLogEntry#LOGGER}, built only while that logger is enabled); null: no access log.
+         */
         public Builder accessLog(Consumer<AccessLogEntry> sink) {
-            this.accessLog = sink == null ? e -> { } : sink;
+            this.accessLog = sink;
             return this;
         }
 
