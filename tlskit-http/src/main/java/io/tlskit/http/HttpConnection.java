@@ -10,6 +10,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tlskit.HandshakeInfo;
 import io.tlskit.netty.TlsHandler;
@@ -29,8 +30,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP/1.1 connection, behind the TlsHandler (and a ChunkedWriteHandler): parses requests,
- * runs them, writes the responses in request order. Event loop only.
+ * One HTTP/1.1 connection, behind the TlsHandler: parses requests, runs them, writes the responses
+ * in request order. Event loop only.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter implements RequestParser.Sink {
     /** Requests parsed and not yet answered, per connection, before the server stops reading. */
@@ -485,6 +486,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
                 }
             });
             try {
+                ensureChunkedWriter();
                 done = ctx.write(new ChunkedNioFile(file, r.fileOffset(), length, FILE_CHUNK), promise);
             } catch (IOException e) {
                 closeQuietly(file);
@@ -501,6 +503,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         }
         long bodyLength = sendBody ? length : 0;
         done.addListener(f -> finished(x, f.isSuccess(), bodyLength));
+    }
+
+    /**
+     * Adds the ChunkedWriteHandler that streams large files in front of this handler, the first time
+     * one is sent: it queues every write it sees, which is wasted work for the small responses
+     * most connections only ever send.
+     */
+    private void ensureChunkedWriter() {
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ctx.pipeline().addBefore(ctx.name(), "chunked", new ChunkedWriteHandler());
+        }
     }
 
     private ByteBuf encodeHead(HttpResponse r, boolean keepAlive, long length, int extra) {

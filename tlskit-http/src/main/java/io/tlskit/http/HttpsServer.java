@@ -1,6 +1,5 @@
 package io.tlskit.http;
 
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.tlskit.TlsConfig;
 import io.tlskit.netty.TlsServer;
 import io.tlskit.pki.Credentials;
@@ -131,7 +130,6 @@ public final class HttpsServer implements AutoCloseable {
                 if (idleTimeoutMillis > 0) {
                     ch.pipeline().addBefore(TlsServer.TLS, "http-idle", new IdleCloser(this, connection, idleTimeoutMillis));
                 }
-                ch.pipeline().addLast("chunked", new ChunkedWriteHandler());
                 ch.pipeline().addLast("http", connection);
             });
         if (b.maxConnections > 0) {
