@@ -448,7 +448,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         long length = r.contentLength();
         // a small file goes out with its head in one write: one TLS record instead of two
         boolean inlineFile = file != null && length <= INLINE_BODY;
-        ByteBuf head = encodeHead(r, !x.closeAfter, length, inlineFile ? (int) length : r.isFile() || length > INLINE_BODY ? 0 : (int) length);
+        ByteBuf head = server.heads.encode(ctx.alloc(), r, !x.closeAfter, length, inlineFile ? (int) length : r.isFile() || length > INLINE_BODY ? 0 : (int) length);
         ChannelFuture done;
         if (!sendBody || length == 0) {
             done = ctx.write(head);
@@ -514,24 +514,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
             ctx.pipeline().addBefore(ctx.name(), "chunked", new ChunkedWriteHandler());
         }
-    }
-
-    private ByteBuf encodeHead(HttpResponse r, boolean keepAlive, long length, int extra) {
-        StringBuilder s = new StringBuilder(256);
-        s.append("HTTP/1.1 ").append(r.status()).append(' ').append(HttpStatus.reason(r.status())).append("\r\n");
-        s.append("Date: ").append(server.date()).append("\r\n");
-        s.append("Server: ").append(server.serverHeader).append("\r\n");
-        HttpHeaders h = r.headers();
-        for (int i = 0; i < h.size(); i++) {
-            s.append(h.nameAt(i)).append(": ").append(h.valueAt(i)).append("\r\n");
-        }
-        if (r.status() != 204 && r.status() != 304) {
-            s.append("Content-Length: ").append(length).append("\r\n");
-        }
-        s.append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n\r\n");
-        ByteBuf buf = ctx.alloc().heapBuffer(s.length() + extra);
-        buf.writeCharSequence(s, StandardCharsets.ISO_8859_1);
-        return buf;
     }
 
     private void finished(Exchange x, boolean ok, long bodyLength) {

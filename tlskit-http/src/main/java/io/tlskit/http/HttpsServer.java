@@ -6,7 +6,6 @@ import io.tlskit.pki.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -77,7 +76,7 @@ public final class HttpsServer implements AutoCloseable {
     final int maxHeaderBytes;
     final long maxBodyBytes;
     final int maxRequestsPerConnection;
-    final String serverHeader;
+    final ResponseHeadEncoder heads;
     private final Consumer<AccessLogEntry> accessLog;
     private final Executor handlerExecutor;
     private final ExecutorService ownExecutor;
@@ -87,8 +86,6 @@ public final class HttpsServer implements AutoCloseable {
     final LongAdder idleClosed = new LongAdder();
     final LongAdder headerTimeouts = new LongAdder();
     final LongAdder rejectedRequests = new LongAdder();
-    private volatile long dateSecond = -1;
-    private volatile String dateValue;
 
     private HttpsServer(Builder b, Supplier<TlsConfig> tls, StaticFiles files) {
         this.router = b.router;
@@ -101,7 +98,7 @@ public final class HttpsServer implements AutoCloseable {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxRequestsPerConnection = b.maxRequestsPerConnection;
-        this.serverHeader = b.serverHeader;
+        this.heads = new ResponseHeadEncoder(b.serverHeader);
         this.accessLog = b.accessLog;
         if (b.handlerExecutor != null) {
             this.handlerExecutor = b.handlerExecutor;
@@ -188,18 +185,6 @@ public final class HttpsServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("the access log failed: {}", e.toString());
         }
-    }
-
-    /** The Date header value, formatted once a second. */
-    String date() {
-        long now = System.currentTimeMillis() / 1000;
-        String value = dateValue;
-        if (now != dateSecond || value == null) {
-            value = StaticFiles.HTTP_DATE.format(Instant.ofEpochSecond(now));
-            dateValue = value;
-            dateSecond = now;
-        }
-        return value;
     }
 
     /** Finds who answers the request and starts it; completes on any thread. */
