@@ -33,6 +33,9 @@ import java.util.Map;
  * comparison) and, without it, If-Modified-Since answer 304. A single {@code Range: bytes=...}
  * on GET answers 206 (416 when unsatisfiable), honouring If-Range; several ranges are served as
  * the whole file.
+ *
+ * <p>Files up to {@value SmallFileCache#MAX_FILE_BYTES} bytes are served from memory
+ * ({@link SmallFileCache}), checked against the disk on every request.
  */
 final class StaticFiles {
     static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
