@@ -164,6 +164,7 @@ public final class TlsEngine {
         return n;
     }
 
+    /** Moves up to {@code buffer.remaining()} waiting bytes into the buffer (heap or direct, without a copy in between). */
     public int takeOutput(ByteBuffer buffer) {
         int n = Math.min(buffer.remaining(), pendingOutput());
         if (buffer.hasArray()) {
@@ -171,9 +172,13 @@ public final class TlsEngine {
             buffer.position(buffer.position() + read);
             return read;
         }
-        byte[] chunk = new byte[n];
-        int read = takeOutput(chunk, 0, n);
-        buffer.put(chunk, 0, read);
+        int start = buffer.position();
+        int read = protocol.readOutput(buffer, n);
+        if (read > 0 && WIRE.isTraceEnabled()) {
+            byte[] sent = new byte[read];
+            buffer.get(start, sent);
+            WIRE.trace("[{}] sending {} bytes: {}", observer.connectionName, read, HexFormat.of().formatHex(sent));
+        }
         return read;
     }
 

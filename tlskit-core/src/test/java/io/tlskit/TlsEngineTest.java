@@ -148,6 +148,28 @@ class TlsEngineTest {
         assertThat(serverB.sessionCache().size()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void outputCanBeTakenIntoHeapAndDirectByteBuffersInParts(boolean direct) throws Exception {
+        EnginePair pair = EnginePair.of(client().build(), "localhost", server().build()).handshake();
+        byte[] data = new byte[3000];
+        new Random(5).nextBytes(data);
+        pair.server.writePlaintext(data, 0, data.length);
+        int pending = pair.server.pendingOutput();
+        java.nio.ByteBuffer wire = direct ? java.nio.ByteBuffer.allocateDirect(pending + 10) : java.nio.ByteBuffer.allocate(pending + 10);
+        wire.position(3).limit(103);
+        assertThat(pair.server.takeOutput(wire)).isEqualTo(100);
+        assertThat(wire.position()).isEqualTo(103);
+        wire.limit(wire.capacity());
+        assertThat(pair.server.takeOutput(wire)).isEqualTo(pending - 100);
+        assertThat(pair.server.pendingOutput()).isZero();
+        wire.flip().position(3);
+        pair.client.receive(wire);
+        byte[] got = new byte[data.length];
+        assertThat(pair.client.readPlaintext(got, 0, got.length)).isEqualTo(data.length);
+        assertThat(got).isEqualTo(data);
+    }
+
     @Test
     void maxFragmentLength512() throws Exception {
         EnginePair pair = EnginePair.of(client().maxFragmentLength(MaxFragmentLength.BYTES_512).build(), "localhost",

@@ -52,6 +52,10 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000", description = "Connections open at once; more are closed at once (default ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--max-requests-per-connection", paramLabel = "N", defaultValue = "1000",
+            description = "Requests served on one keep-alive connection before the server closes it (default ${DEFAULT-VALUE}).")
+    int maxRequestsPerConnection;
+
     @Mixin
     TlsOptions tls;
 
@@ -117,10 +121,11 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                 .route("PUT", "/echo", echo)
                 .idleTimeout(idle)
                 .maxConnections(maxConnections)
+                .maxRequestsPerConnection(maxRequestsPerConnection)
                 .serverHeader("tlskit/" + Main.Version.version());
         if (!cli.verbose) {
             // with -v the default access log: INFO on io.tlskit.http.access, which Cli.configureLogging shows
-            builder.accessLog(entry -> { });
+            builder.accessLog(null);
         }
         if (www != null) {
             builder.staticFiles(www.toRealPath());

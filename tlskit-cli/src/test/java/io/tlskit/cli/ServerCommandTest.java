@@ -263,6 +263,19 @@ class ServerCommandTest {
     }
 
     @Test
+    void aConnectionClosesAfterMaxRequestsPerConnection() throws Exception {
+        Path home = tmp.resolve("home");
+        try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--port", String.valueOf(Peers.freePort()),
+                "--max-requests-per-connection", "2")) {
+            String url = "https://localhost:" + s.port() + "/status.json";
+            PeerProcess.Result three = curl("--cacert", home.resolve("ca.pem").toString(), "-D", "-", "-o", "/dev/null",
+                    "-w", "connects=%{num_connects}\n", url, url, url).orThrow();
+            assertThat(three.output).containsSubsequence("Connection: keep-alive", "connects=1", "Connection: close", "connects=0",
+                    "Connection: keep-alive", "connects=1");
+        }
+    }
+
+    @Test
     void listensOnIpv6Loopback() throws Exception {
         Path home = tmp.resolve("home");
         try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--bind", "::1", "--port", "0")) {

@@ -21,6 +21,8 @@ public final class AccessLogEntry {
     /** The logger the default access log writes to, at INFO. */
     public static final String LOGGER = "io.tlskit.http.access";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    /** The default sink, {@link #log}; one instance so the server can tell it apart. */
+    static final java.util.function.Consumer<AccessLogEntry> DEFAULT_SINK = AccessLogEntry::log;
 
     private final String remote;
     private final String method;
@@ -117,9 +119,14 @@ public final class AccessLogEntry {
 
     /** The default sink: {@link #format()} at INFO on {@value #LOGGER}. */
     static void log(AccessLogEntry entry) {
-        if (LOG.isInfoEnabled()) {
+        if (enabled()) {
             LOG.info(entry.format());
         }
+    }
+
+    /** Whether the default sink writes anything. */
+    static boolean enabled() {
+        return LOG.isInfoEnabled();
     }
 
     private static String bare(String token) {

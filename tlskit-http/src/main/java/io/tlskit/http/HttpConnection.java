@@ -10,6 +10,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tlskit.HandshakeInfo;
 import io.tlskit.netty.TlsHandler;
@@ -29,8 +30,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP/1.1 connection, behind the TlsHandler (and a ChunkedWriteHandler): parses requests,
- * runs them, writes the responses in request order. Event loop only.
+ * One HTTP/1.1 connection, behind the TlsHandler: parses requests, runs them, writes the responses
+ * in request order. Event loop only.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter implements RequestParser.Sink {
     /** Requests parsed and not yet answered, per connection, before the server stops reading. */
@@ -447,7 +448,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         long length = r.contentLength();
         // a small file goes out with its head in one write: one TLS record instead of two
         boolean inlineFile = file != null && length <= INLINE_BODY;
-        ByteBuf head = encodeHead(r, !x.closeAfter, length, inlineFile ? (int) length : r.isFile() || length > INLINE_BODY ? 0 : (int) length);
+        ByteBuf head = server.heads.encode(ctx.alloc(), r, !x.closeAfter, length, inlineFile ? (int) length : r.isFile() || length > INLINE_BODY ? 0 : (int) length);
         ChannelFuture done;
         if (!sendBody || length == 0) {
             done = ctx.write(head);
@@ -485,6 +486,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
                 }
             });
             try {
+                ensureChunkedWriter();
                 done = ctx.write(new ChunkedNioFile(file, r.fileOffset(), length, FILE_CHUNK), promise);
             } catch (IOException e) {
                 closeQuietly(file);
@@ -503,26 +505,34 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         done.addListener(f -> finished(x, f.isSuccess(), bodyLength));
     }
 
-    private ByteBuf encodeHead(HttpResponse r, boolean keepAlive, long length, int extra) {
-        StringBuilder s = new StringBuilder(256);
-        s.append("HTTP/1.1 ").append(r.status()).append(' ').append(HttpStatus.reason(r.status())).append("\r\n");
-        s.append("Date: ").append(server.date()).append("\r\n");
-        s.append("Server: ").append(server.serverHeader).append("\r\n");
-        HttpHeaders h = r.headers();
-        for (int i = 0; i < h.size(); i++) {
-            s.append(h.nameAt(i)).append(": ").append(h.valueAt(i)).append("\r\n");
+    /**
+     * Adds the ChunkedWriteHandler that streams large files in front of this handler, the first time
+     * one is sent: it queues every write it sees, which is wasted work for the small responses
+     * most connections only ever send.
+     */
+    private void ensureChunkedWriter() {
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ctx.pipeline().addBefore(ctx.name(), "chunked", new ChunkedWriteHandler());
         }
-        if (r.status() != 204 && r.status() != 304) {
-            s.append("Content-Length: ").append(length).append("\r\n");
-        }
-        s.append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n\r\n");
-        ByteBuf buf = ctx.alloc().heapBuffer(s.length() + extra);
-        buf.writeCharSequence(s, StandardCharsets.ISO_8859_1);
-        return buf;
     }
 
     private void finished(Exchange x, boolean ok, long bodyLength) {
         long bytes = ok ? bodyLength : x.response.isFile() ? x.bytesSent : 0;
+        if (server.logsAccess()) {
+            logAccess(x, bytes);
+        }
+        if (!ok) {
+            close();
+        } else if (x.closeAfter) {
+            if (x.linger) {
+                linger();
+            } else {
+                close();
+            }
+        }
+    }
+
+    private void logAccess(Exchange x, long bytes) {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - x.startNanos);
         HandshakeInfo tls = info;
         server.log(new AccessLogEntry(StatusPage.address(remote),
@@ -533,15 +543,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
             tls == null ? null : tls.cipherSuite(),
             tls != null && tls.resumed(),
             tls == null ? null : tls.peerCertificate().map(StatusPage::subject).orElse(null)));
-        if (!ok) {
-            close();
-        } else if (x.closeAfter) {
-            if (x.linger) {
-                linger();
-            } else {
-                close();
-            }
-        }
     }
 
     private static String pathOf(String target) {

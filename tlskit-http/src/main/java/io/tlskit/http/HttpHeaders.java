@@ -74,6 +74,17 @@ public final class HttpHeaders {
         return Collections.unmodifiableList(out);
     }
 
+    /** How many times the field occurs. */
+    int count(String name) {
+        int n = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public boolean contains(String name) {
         return first(name).isPresent();
     }

@@ -31,6 +31,8 @@ public final class HttpResponse {
     private final Path file;
     private final long fileOffset;
     private final long fileLength;
+    /** The header fields as they go on the wire, encoded on first use (a cached response is sent many times). */
+    private volatile byte[] encodedHeaders;
 
     private HttpResponse(int status, HttpHeaders headers, byte[] body, Path file, long fileOffset, long fileLength) {
         this.status = status;
@@ -90,6 +92,20 @@ public final class HttpResponse {
 
     public HttpHeaders headers() {
         return headers;
+    }
+
+    /** "Name: value\r\n" for every field, ISO-8859-1. */
+    byte[] encodedHeaders() {
+        byte[] encoded = encodedHeaders;
+        if (encoded == null) {
+            StringBuilder s = new StringBuilder(32 * headers.size());
+            for (int i = 0; i < headers.size(); i++) {
+                s.append(headers.nameAt(i)).append(": ").append(headers.valueAt(i)).append("\r\n");
+            }
+            encoded = ResponseHeadEncoder.ascii(s.toString());
+            encodedHeaders = encoded; // a race only encodes twice: the array is never changed
+        }
+        return encoded;
     }
 
     /** The body bytes (empty for a file body or no body). Do not modify. */
@@ -186,6 +202,13 @@ public final class HttpResponse {
 
         public HttpResponse json(String json) {
             return body(JSON, json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** These bytes as the body, with the header fields set so far (Content-Type included). */
+        HttpResponse bytes(byte[] bytes) {
+            this.body = Objects.requireNonNull(bytes, "bytes");
+            this.file = null;
+            return build();
         }
 
         /** A part of a file as the body; the file is opened when the response is written. */

@@ -1,13 +1,11 @@
 package io.tlskit.http;
 
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.tlskit.TlsConfig;
 import io.tlskit.netty.TlsServer;
 import io.tlskit.pki.Credentials;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -78,7 +76,7 @@ public final class HttpsServer implements AutoCloseable {
     final int maxHeaderBytes;
     final long maxBodyBytes;
     final int maxRequestsPerConnection;
-    final String serverHeader;
+    final ResponseHeadEncoder heads;
     private final Consumer<AccessLogEntry> accessLog;
     private final Executor handlerExecutor;
     private final ExecutorService ownExecutor;
@@ -88,8 +86,6 @@ public final class HttpsServer implements AutoCloseable {
     final LongAdder idleClosed = new LongAdder();
     final LongAdder headerTimeouts = new LongAdder();
     final LongAdder rejectedRequests = new LongAdder();
-    private volatile long dateSecond = -1;
-    private volatile String dateValue;
 
     private HttpsServer(Builder b, Supplier<TlsConfig> tls, StaticFiles files) {
         this.router = b.router;
@@ -102,7 +98,7 @@ public final class HttpsServer implements AutoCloseable {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxRequestsPerConnection = b.maxRequestsPerConnection;
-        this.serverHeader = b.serverHeader;
+        this.heads = new ResponseHeadEncoder(b.serverHeader);
         this.accessLog = b.accessLog;
         if (b.handlerExecutor != null) {
             this.handlerExecutor = b.handlerExecutor;
@@ -131,7 +127,6 @@ public final class HttpsServer implements AutoCloseable {
                 if (idleTimeoutMillis > 0) {
                     ch.pipeline().addBefore(TlsServer.TLS, "http-idle", new IdleCloser(this, connection, idleTimeoutMillis));
                 }
-                ch.pipeline().addLast("chunked", new ChunkedWriteHandler());
                 ch.pipeline().addLast("http", connection);
             });
         if (b.maxConnections > 0) {
@@ -179,24 +174,17 @@ public final class HttpsServer implements AutoCloseable {
 
     // ---- used by connections --------------------------------------------------------------------
 
+    /** Whether access log entries are wanted at all: building one costs more than the rest of a small response. */
+    boolean logsAccess() {
+        return accessLog != null && (accessLog != AccessLogEntry.DEFAULT_SINK || AccessLogEntry.enabled());
+    }
+
     void log(AccessLogEntry entry) {
         try {
             accessLog.accept(entry);
         } catch (RuntimeException e) {
             LOG.warn("the access log failed: {}", e.toString());
         }
-    }
-
-    /** The Date header value, formatted once a second. */
-    String date() {
-        long now = System.currentTimeMillis() / 1000;
-        String value = dateValue;
-        if (now != dateSecond || value == null) {
-            value = StaticFiles.HTTP_DATE.format(Instant.ofEpochSecond(now));
-            dateValue = value;
-            dateSecond = now;
-        }
-        return value;
     }
 
     /** Finds who answers the request and starts it; completes on any thread. */
@@ -332,7 +320,7 @@ public final class HttpsServer implements AutoCloseable {
         private int maxUriLength = 8 * 1024;
         private int maxRequestsPerConnection = 1000;
         private String serverHeader = defaultServerHeader();
-        private Consumer<AccessLogEntry> accessLog = AccessLogEntry::log;
+        private Consumer<AccessLogEntry> accessLog = AccessLogEntry.DEFAULT_SINK;
         private Executor handlerExecutor;
         private int eventLoopThreads;
 
@@ -472,9 +460,12 @@ public final class HttpsServer implements AutoCloseable {
             return this;
         }
 
-        /** Where access log entries go (default: {@link AccessLogEntry#format()} at INFO on {@value AccessLogEntry#LOGGER}). */
+        /**
+         * Where access log entries go (default: {@link AccessLogEntry#format()} at INFO on
+         * {@value AccessLogEntry#LOGGER}, built only while that logger is enabled); null: no access log.
+         */
         public Builder accessLog(Consumer<AccessLogEntry> sink) {
-            this.accessLog = sink == null ? e -> { } : sink;
+            this.accessLog = sink;
             return this;
         }
 

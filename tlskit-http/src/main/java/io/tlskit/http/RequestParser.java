@@ -187,17 +187,23 @@ final class RequestParser {
         lineStart = 0;
         requestLineEnd = -1;
 
-        String[] lines = text.split("\n", -1);
+        // lines by index rather than split(): no array and no String per line
+        int firstLf = text.indexOf('\n');
         Head h = new Head();
-        parseRequestLine(stripCr(lines[0]), h);
-        HttpHeaders headers = new HttpHeaders();
-        int last = lines.length - 1; // the empty line (possibly "\r") that ended the head
-        if (last - 1 > MAX_HEADER_FIELDS) {
+        parseRequestLine(stripCr(text.substring(0, firstLf)), h);
+        int emptyLine = text.lastIndexOf('\n') + 1; // the empty line (possibly "\r") that ended the head
+        if (count(text, '\n', firstLf + 1, emptyLine) > MAX_HEADER_FIELDS) {
             throw new HttpError(431, "more than " + MAX_HEADER_FIELDS + " header fields");
         }
-        for (int i = 1; i < last; i++) {
-            String line = stripCr(lines[i]);
-            parseField(line, headers);
+        HttpHeaders headers = new HttpHeaders();
+        for (int from = firstLf + 1; from < emptyLine; ) {
+            int lf = text.indexOf('\n', from);
+            int end = lf > from && text.charAt(lf - 1) == '\r' ? lf - 1 : lf;
+            if (count(text, '\r', from, end) > 0) {
+                throw new HttpError(400, "bare CR in the request head");
+            }
+            parseField(text, from, end, headers);
+            from = lf + 1;
         }
         h.headers = headers.freeze();
         frame(h);
@@ -257,44 +263,55 @@ final class RequestParser {
         h.version = version;
     }
 
-    private static void parseField(String line, HttpHeaders headers) throws HttpError {
-        if (line.isEmpty()) {
+    private static int count(String text, char c, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The field on {@code text[from, end)} (its line without CRLF). */
+    private static void parseField(String text, int from, int end, HttpHeaders headers) throws HttpError {
+        if (from == end) {
             throw new HttpError(400, "empty header line");
         }
-        char first = line.charAt(0);
+        char first = text.charAt(from);
         if (first == ' ' || first == '\t') {
             throw new HttpError(400, "obsolete line folding in the header section");
         }
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
+        int colon = text.indexOf(':', from);
+        if (colon <= from || colon >= end) {
             throw new HttpError(400, "header line without a colon");
         }
-        String name = line.substring(0, colon);
+        String name = text.substring(from, colon);
         if (!HttpStatus.isToken(name)) {
             throw new HttpError(400, "invalid header name");
         }
         int vs = colon + 1;
-        int ve = line.length();
-        while (vs < ve && (line.charAt(vs) == ' ' || line.charAt(vs) == '\t')) {
+        int ve = end;
+        while (vs < ve && (text.charAt(vs) == ' ' || text.charAt(vs) == '\t')) {
             vs++;
         }
-        while (ve > vs && (line.charAt(ve - 1) == ' ' || line.charAt(ve - 1) == '\t')) {
+        while (ve > vs && (text.charAt(ve - 1) == ' ' || text.charAt(ve - 1) == '\t')) {
             ve--;
         }
         for (int i = vs; i < ve; i++) {
-            char c = line.charAt(i);
+            char c = text.charAt(i);
             if (c < 0x20 && c != '\t' || c == 0x7f) {
                 throw new HttpError(400, "control character in header " + name);
             }
         }
-        headers.add(name, line.substring(vs, ve));
+        headers.add(name, text.substring(vs, ve));
     }
 
     /** Decides how the body is delimited and what the connection does afterwards. */
     private void frame(Head h) throws HttpError {
         HttpHeaders headers = h.headers;
         boolean http11 = h.version.equals("HTTP/1.1");
-        if (http11 && headers.all("Host").size() != 1) {
+        if (http11 && headers.count("Host") != 1) {
             throw new HttpError(400, "an HTTP/1.1 request needs exactly one Host header");
         }
         boolean te = headers.contains("Transfer-Encoding");

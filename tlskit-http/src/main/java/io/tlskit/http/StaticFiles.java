@@ -18,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Serves files below one directory for GET and HEAD.
@@ -34,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * comparison) and, without it, If-Modified-Since answer 304. A single {@code Range: bytes=...}
  * on GET answers 206 (416 when unsatisfiable), honouring If-Range; several ranges are served as
  * the whole file.
+ *
+ * <p>Files up to {@value SmallFileCache#MAX_FILE_BYTES} bytes are served from memory
+ * ({@link SmallFileCache}), checked against the disk on every request.
  */
 final class StaticFiles {
     static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
@@ -59,6 +61,7 @@ final class StaticFiles {
         Map.entry("pdf", "application/pdf"));
 
     private final Path root;
+    private final SmallFileCache cache = new SmallFileCache();
 
     StaticFiles(Path dir) throws IOException {
         this.root = dir.toRealPath();
@@ -85,6 +88,10 @@ final class StaticFiles {
     /** The response for a GET or HEAD of {@code request.path()}. */
     HttpResponse serve(HttpRequest request) {
         String raw = request.path();
+        SmallFileCache.Entry cached = cache.lookup(raw);
+        if (cached != null) {
+            return serveFile(request, cached.file, cached.size, cached.mtimeMicros, cached);
+        }
         String lower = raw.toLowerCase(Locale.ROOT);
         if (lower.contains("%2f") || lower.contains("%5c")) {
             return HttpResponse.error(400, "encoded slash in the path");
@@ -128,15 +135,39 @@ final class StaticFiles {
         if (!attributes.isRegularFile() || !Files.isReadable(real)) {
             return HttpResponse.error(404);
         }
-        return serveFile(request, real, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS));
+        cached = cache.load(raw, real, attributes, this::okResponse);
+        return serveFile(request, real, attributes.size(), SmallFileCache.mtimeMicros(attributes), cached);
     }
 
-    private HttpResponse serveFile(HttpRequest request, Path file, long size, long mtimeMicros) {
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMicros) + "\"";
-        long mtimeSeconds = Math.floorDiv(mtimeMicros, 1_000_000L);
-        String lastModified = HTTP_DATE.format(Instant.ofEpochSecond(mtimeSeconds));
+    /** The whole file with 200, from memory: prepared once per cache entry. */
+    private HttpResponse okResponse(SmallFileCache.Entry e) {
+        return fileHeaders(200, e.file, etag(e.size, e.mtimeMicros), lastModified(e.mtimeMicros)).bytes(e.content);
+    }
 
+    private static String etag(long size, long mtimeMicros) {
+        return "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeMicros) + "\"";
+    }
+
+    private static String lastModified(long mtimeMicros) {
+        return HTTP_DATE.format(Instant.ofEpochSecond(Math.floorDiv(mtimeMicros, 1_000_000L)));
+    }
+
+    private static HttpResponse.Builder fileHeaders(int status, Path file, String etag, String lastModified) {
+        return HttpResponse.status(status)
+            .header("Content-Type", contentType(file))
+            .header("ETag", etag)
+            .header("Last-Modified", lastModified)
+            .header("Accept-Ranges", "bytes")
+            .header("X-Content-Type-Options", "nosniff");
+    }
+
+    /** {@code cached}: the file's content in memory, or null to send it from disk. */
+    private HttpResponse serveFile(HttpRequest request, Path file, long size, long mtimeMicros, SmallFileCache.Entry cached) {
         HttpHeaders h = request.headers();
+        String etag = cached != null ? cached.ok.headers().first("ETag").get() : etag(size, mtimeMicros);
+        String lastModified = cached != null ? cached.ok.headers().first("Last-Modified").get() : lastModified(mtimeMicros);
+        long mtimeSeconds = Math.floorDiv(mtimeMicros, 1_000_000L);
+
         boolean notModified;
         if (h.contains("If-None-Match")) {
             notModified = matchesWeakly(h.all("If-None-Match"), etag);
@@ -164,12 +195,10 @@ final class StaticFiles {
                 status = 206;
             }
         }
-        HttpResponse.Builder b = HttpResponse.status(status)
-            .header("Content-Type", contentType(file))
-            .header("ETag", etag)
-            .header("Last-Modified", lastModified)
-            .header("Accept-Ranges", "bytes")
-            .header("X-Content-Type-Options", "nosniff");
+        if (status == 200 && cached != null) {
+            return cached.ok;
+        }
+        HttpResponse.Builder b = fileHeaders(status, file, etag, lastModified);
         if (status == 206) {
             b.header("Content-Range", "bytes " + first + "-" + (first + length - 1) + "/" + size);
         }

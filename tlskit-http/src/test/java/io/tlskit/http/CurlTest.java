@@ -240,6 +240,82 @@ class CurlTest {
         assertThat(deleteStatic.output).contains("HTTP/1.1 405").containsPattern("(?i)allow: GET, HEAD");
     }
 
+    @Test
+    void aCachedFileThatChangesOnDiskIsServedFreshWithANewEtag() throws Exception {
+        Path file = www.resolve("changing.txt");
+        Files.writeString(file, "version one\n");
+        String firstTag = etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version one\n");
+        assertThat(etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version one\n")).as("from the cache").isEqualTo(firstTag);
+
+        Files.writeString(file, "version two\n"); // same size
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+        String secondTag = etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version two\n");
+        assertThat(secondTag).isNotEqualTo(firstTag);
+
+        Files.writeString(file, "version three, longer\n"); // new size, whatever the clock's granularity
+        String thirdTag = etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version three, longer\n");
+        assertThat(thirdTag).isNotEqualTo(secondTag);
+        PeerProcess.Result stale = s.curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + secondTag, s.url("/changing.txt"));
+        assertThat(stale.output).isEqualTo("200");
+
+        Files.delete(file);
+        PeerProcess.Result gone = s.curl("-o", "/dev/null", "-w", "%{http_code}", s.url("/changing.txt"));
+        assertThat(gone.output).isEqualTo("404");
+    }
+
+    @Test
+    void aCachedFileReplacedByALinkOutOfTheRootIsNotServed() throws Exception {
+        Path file = www.resolve("swapped.txt");
+        Files.writeString(file, "harmless\n");
+        assertThat(s.curl(s.url("/swapped.txt")).output).isEqualTo("harmless\n");
+        assertThat(s.curl(s.url("/swapped.txt")).output).isEqualTo("harmless\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, tmp.resolve("secret.txt"));
+        PeerProcess.Result r = s.curl("-w", "\n%{http_code}", s.url("/swapped.txt"));
+        assertThat(r.output).doesNotContain(SECRET).endsWith("404");
+    }
+
+    @Test
+    void aCachedFileAnswersHeadRangeAndConditionalsLikeOneReadFromDisk() throws Exception {
+        assertThat(s.curl("-o", "/dev/null", "-w", "%{http_code}", s.url("/logo.png")).output).isEqualTo("200"); // now cached
+        PeerProcess.Result head = s.curl("-I", s.url("/logo.png"));
+        assertThat(head.output).contains("HTTP/1.1 200").containsPattern("(?i)content-length: 5000").containsPattern("(?i)etag: \"");
+        PeerProcess.Result range = s.curl("-r", "100-199", "-D", "-", "-o", tmp.resolve("cached-range.out").toString(), s.url("/logo.png"));
+        assertThat(range.output).contains("HTTP/1.1 206").containsPattern("(?i)content-range: bytes 100-199/5000");
+        assertThat(Files.readAllBytes(tmp.resolve("cached-range.out"))).isEqualTo(java.util.Arrays.copyOfRange(logo, 100, 200));
+        String tag = etagOf(s.curl("-D", "-", "-o", "/dev/null", s.url("/logo.png")), "");
+        PeerProcess.Result notModified = s.curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + tag, s.url("/logo.png"));
+        assertThat(notModified.output).isEqualTo("304");
+    }
+
+    @Test
+    void largeFilesAreStreamedWholeAndInRanges() throws Exception {
+        for (int size : new int[] {40 * 1024, 300 * 1024}) { // cached but beyond one record; too large for the cache
+            byte[] data = new byte[size];
+            new Random(size).nextBytes(data);
+            Files.write(www.resolve("large-" + size + ".bin"), data);
+            for (int round = 0; round < 2; round++) {
+                Path out = tmp.resolve("large.out");
+                PeerProcess.Result r = s.curl("-o", out.toString(), "-w", "%{http_code}", s.url("/large-" + size + ".bin"));
+                assertThat(r.output).isEqualTo("200");
+                assertThat(Files.readAllBytes(out)).as("%d bytes, round %d", size, round).isEqualTo(data);
+            }
+            Path part = tmp.resolve("large-part.out");
+            PeerProcess.Result range = s.curl("-r", "1000-", "-o", part.toString(), "-w", "%{http_code}", s.url("/large-" + size + ".bin"));
+            assertThat(range.output).isEqualTo("206");
+            assertThat(Files.readAllBytes(part)).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, size));
+        }
+    }
+
+    /** The ETag of a "curl -D -" answer whose body is {@code body} (printed after the head). */
+    private static String etagOf(PeerProcess.Result r, String body) {
+        assertThat(r.exitCode).as(r.output).isZero();
+        assertThat(r.output).contains("HTTP/1.1 200").endsWith("\r\n\r\n" + body);
+        Matcher etag = Pattern.compile("(?im)^etag: (\"[^\"]+\")\r?$").matcher(r.output);
+        assertThat(etag.find()).as(r.output).isTrue();
+        return etag.group(1);
+    }
+
     private static void assertServes() throws IOException {
         PeerProcess.Result r = s.curl("-w", "%{http_code}", "-o", "/dev/null", s.url("/hello.txt"));
         assertThat(r.output).isEqualTo("200");

@@ -104,6 +104,11 @@ class RequestParserTest {
         assertStatus("GET / HTTP/1.1\r\nHost: h\r\nExpect: something\r\n\r\n", 417);
         assertStatus("GET /\u0001 HTTP/1.1\r\nHost: h\r\n\r\n", 400);
         assertStatus("GET / HTTP/3\r\n\r\n", 505);
+        assertStatus("GET / HTTP/1.1\r\nHost: h\r\n folded\r\n\r\n", 400);
+        assertStatus("GET / HTTP/1.1\r\nHost: h\r\nNoColon\r\nX: a:b\r\n\r\n", 400); // the next line's colon does not count
+        assertStatus("GET / HTTP/1.1\r\nHost: h\r\n: no name\r\n\r\n", 400);
+        assertStatus("GET / HTTP/1.1\r\nHost: h\r\nX: a\u0001b\r\n\r\n", 400);
+        assertStatus("GET / HTTP/1.1\r\nHost: h\r\n" + "X: y\r\n".repeat(RequestParser.MAX_HEADER_FIELDS) + "\r\n", 431);
     }
 
     private static void assertStatus(String input, int status) {
