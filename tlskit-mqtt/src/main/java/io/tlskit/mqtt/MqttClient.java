@@ -1,10 +1,8 @@
 package io.tlskit.mqtt;
 
 import io.tlskit.HandshakeInfo;
-import io.tlskit.SocketTransport;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
-import io.tlskit.TlsConnection;
 import io.tlskit.TlsException;
 import io.tlskit.Transport;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +20,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -123,8 +118,10 @@ public final class MqttClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread sessionThread;
-    private final ExecutorService callbacks;
-    private final ExecutorService completions;
+    /** Handler and listener calls, in order, on the shared pool (never on the reader or session thread). */
+    private final SerialExecutor callbacks = new SerialExecutor(SharedExecutors.pool());
+    /** Future completions, in order, on the shared pool: a handler may block on a future. */
+    private final SerialExecutor completions = new SerialExecutor(SharedExecutors.pool());
     private final Random random = new Random();
 
     // ------------------------------------------------------------------ session-thread state (only touched there)
@@ -143,9 +140,28 @@ public final class MqttClient implements AutoCloseable {
     /** Filter → subscription the broker granted, made again when the broker kept no session. */
     private final LinkedHashMap<String, Subscription> active = new LinkedHashMap<>();
     private final List<CompletableFuture<ConnectResult>> connectFutures = new ArrayList<>();
-    private final List<Link> dyingLinks = new ArrayList<>();
+    /** Completions of this batch, handed to {@link #completions} as one task at the end of the batch. */
+    private List<Runnable> completionBatch = new ArrayList<>();
     private int outstanding;
-    private Link link;
+    /** Written by the session thread; volatile so close() can abort a link whose write hangs. */
+    private volatile MqttLink link;
+    /** The reader thread's reports become commands, so only the session thread touches the session. */
+    private final MqttLink.Events linkEvents = new MqttLink.Events() {
+        @Override
+        public void linkUp(MqttLink l) {
+            post(() -> onLinkUp(l));
+        }
+
+        @Override
+        public void bytes(MqttLink l, byte[] data) {
+            post(() -> onBytes(l, data));
+        }
+
+        @Override
+        public void linkDown(MqttLink l, Exception cause) {
+            post(() -> onLinkDown(l, cause));
+        }
+    };
     private long attemptDeadline = Long.MAX_VALUE;
     private long reconnectAt = Long.MAX_VALUE;
     private int brokerIndex;
@@ -183,8 +199,6 @@ public final class MqttClient implements AutoCloseable {
         this.session = new MqttSession(options, store);
         this.outstanding = session.sessionState().outgoing().size();
         this.unfinishedView = outstanding;
-        this.callbacks = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-callbacks"));
-        this.completions = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-futures"));
         this.sessionThread = new Thread(this::loop, "tlskit-mqtt-" + name);
         this.sessionThread.setDaemon(true);
         this.sessionThread.start();
@@ -349,15 +363,15 @@ public final class MqttClient implements AutoCloseable {
         closed = true;
         inbox.add(() -> { });
         try {
+            sessionThread.join(GRACEFUL_CLOSE_MILLIS);
+            MqttLink l = link;
+            if (sessionThread.isAlive() && l != null) {
+                l.abort(); // a write blocked on a broker that stopped reading (no keep-alive to end it)
+            }
             sessionThread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        callbacks.shutdown();
-        completions.shutdown();
-        try {
-            callbacks.awaitTermination(2, TimeUnit.SECONDS);
-            completions.awaitTermination(2, TimeUnit.SECONDS);
+            // the shared pool is not ours to shut down: wait (briefly) for this client's queued callbacks instead
+            callbacks.awaitIdle(2, TimeUnit.SECONDS);
+            completions.awaitIdle(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -441,11 +455,7 @@ public final class MqttClient implements AutoCloseable {
     }
 
     private long nextWakeup() {
-        long t = Math.min(session.nextDeadline(), Math.min(attemptDeadline, reconnectAt));
-        for (Link l : dyingLinks) {
-            t = Math.min(t, l.killAt);
-        }
-        return t;
+        return Math.min(session.nextDeadline(), Math.min(attemptDeadline, reconnectAt));
     }
 
     private void timers(long now) {
@@ -466,13 +476,6 @@ public final class MqttClient implements AutoCloseable {
             reconnectAt = Long.MAX_VALUE;
             if (state == State.WAITING_TO_RECONNECT) {
                 startAttempt();
-            }
-        }
-        for (Iterator<Link> it = dyingLinks.iterator(); it.hasNext(); ) {
-            Link l = it.next();
-            if (now >= l.killAt) {
-                l.abort();
-                it.remove();
             }
         }
     }
@@ -508,21 +511,52 @@ public final class MqttClient implements AutoCloseable {
         }
         acceptedThisBatch.clear();
         byte[] out = session.takeOutput();
-        if (out.length > 0 && link != null && link.writerReady()) {
-            link.send(out, new ArrayList<>(qos0ThisBatch), new ArrayList<>(qos0Results));
+        MqttLink l = link;
+        if (out.length > 0 && l != null && l.ready()) {
+            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
         } else {
-            for (int i = 0; i < qos0ThisBatch.size(); i++) {
-                complete(qos0ThisBatch.get(i), null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
-                        "the QoS 0 message was not written: the connection is gone"));
-            }
+            failQos0(qos0ThisBatch, "the connection is gone");
         }
         qos0ThisBatch.clear();
         qos0Results.clear();
         unfinishedView = outstanding + blocked.size();
         if (closeLinkAfterWrite && link != null) {
             closeLinkAfterWrite = false;
-            retire(link);
+            link.closeGracefully(500);
             link = null;
+        }
+        flushCompletions();
+    }
+
+    /**
+     * Writes one batch's output, everything the session queued since the last write, in one TLS
+     * write (records of up to 16 KiB, each flushed once). On the session thread: no writer thread
+     * and no hand-off per batch. A failed write ends the link like a failed read would.
+     */
+    private void writeOrDrop(MqttLink l, byte[] out, List<CompletableFuture<PublishResult>> qos0, List<PublishResult> results) {
+        try {
+            l.write(out, writeLimitMillis());
+        } catch (IOException e) {
+            failQos0(qos0, e.getMessage());
+            l.abort();
+            post(() -> onLinkDown(l, e));
+            return;
+        }
+        for (int i = 0; i < qos0.size(); i++) {
+            complete(qos0.get(i), results.get(i), null);
+        }
+    }
+
+    /** How long a write may block before the link is presumed dead: as long as keep-alive would wait for the broker. */
+    private long writeLimitMillis() {
+        long limit = options.keepAliveSeconds() > 0 ? options.keepAliveSeconds() * 1500L : Long.MAX_VALUE;
+        return state == State.CONNECTING ? Math.min(limit, connectTimeout.toMillis()) : limit;
+    }
+
+    private void failQos0(List<CompletableFuture<PublishResult>> qos0, String why) {
+        for (CompletableFuture<PublishResult> f : qos0) {
+            complete(f, null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
+                    "the QoS 0 message was not written: " + why));
         }
     }
 
@@ -650,15 +684,16 @@ public final class MqttClient implements AutoCloseable {
         BrokerUri broker = brokers.get(brokerIndex % brokers.size());
         state = State.CONNECTING;
         attemptDeadline = now() + connectTimeout.toMillis();
-        link = new Link(broker);
+        MqttLink l = new MqttLink(broker, name, transportSupplier, tlsConfig, connectTimeout, linkEvents);
+        link = l;
         log.debug("MQTT client {}: connecting to {}", name, broker);
-        link.start();
+        l.start();
     }
 
     private void abortAttempt() {
         attemptDeadline = Long.MAX_VALUE;
         if (link != null) {
-            Link l = link;
+            MqttLink l = link;
             link = null;
             l.abort();
         }
@@ -668,7 +703,7 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
-    private void onLinkUp(Link l) {
+    private void onLinkUp(MqttLink l) {
         if (l != link || closed) {
             l.abort();
             return;
@@ -679,7 +714,7 @@ public final class MqttClient implements AutoCloseable {
         session.connect(now(), clean);
     }
 
-    private void onBytes(Link l, byte[] data) {
+    private void onBytes(MqttLink l, byte[] data) {
         if (l != link) {
             return;
         }
@@ -690,11 +725,11 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
-    private void onLinkDown(Link l, Exception cause) {
-        dyingLinks.remove(l);
-        if (l != link) {
+    private void onLinkDown(MqttLink l, Exception cause) {
+        if (l != link || l.downHandled) {
             return;
         }
+        l.downHandled = true; // a failed write and the reader may both report the end
         MqttClientException why = describeLinkFailure(l, cause);
         if (state == State.CONNECTING && !l.connected) {
             attemptFailed(why);
@@ -711,9 +746,14 @@ public final class MqttClient implements AutoCloseable {
 
     private MqttClientException linkLossCause;
 
-    private MqttClientException describeLinkFailure(Link l, Exception cause) {
+    private MqttClientException describeLinkFailure(MqttLink l, Exception cause) {
         if (cause instanceof MqttClientException m) {
             return m;
+        }
+        if (l.stalledMillis() > 0) {
+            return new MqttClientException(MqttClientException.Kind.TIMEOUT, "connection to " + l.broker + " lost: a write was "
+                    + "blocked for " + l.stalledMillis() + " ms (1.5 times the keep-alive) because the broker stopped reading; "
+                    + "the broker or the network path is presumed dead", cause);
         }
         if (!l.transportOpen && cause != null) {
             return new MqttClientException(MqttClientException.Kind.UNREACHABLE, cause instanceof TlsException
@@ -907,16 +947,18 @@ public final class MqttClient implements AutoCloseable {
             complete(f, null, new MqttClientException(MqttClientException.Kind.CLOSED, "disconnect() was called while connecting"));
         }
         connectFutures.clear();
-        if (session.state() == MqttSession.State.CONNECTED && link != null && link.writerReady()) {
+        if (session.state() == MqttSession.State.CONNECTED && link != null && link.ready()) {
             session.disconnect(now());
             session.takeEvents();
             byte[] out = session.takeOutput();
-            Link l = link;
+            MqttLink l = link;
             link = null;
-            l.send(out, List.of(), List.of());
-            l.closeAfterWrites(done);
-            l.killAt = now() + GRACEFUL_CLOSE_MILLIS;
-            dyingLinks.add(l);
+            // what the batch queued before DISCONNECT goes first, then DISCONNECT, close_notify, close
+            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
+            qos0ThisBatch.clear();
+            qos0Results.clear();
+            l.closeGracefully(GRACEFUL_CLOSE_MILLIS);
+            done.complete(null);
         } else {
             if (link != null) {
                 link.abort();
@@ -929,12 +971,6 @@ public final class MqttClient implements AutoCloseable {
             done.complete(null);
         }
         state = closed ? State.CLOSED : State.DISCONNECTED;
-    }
-
-    private void retire(Link l) {
-        l.closeAfterWrites(null);
-        l.killAt = now() + 500;
-        dyingLinks.add(l);
     }
 
     // ------------------------------------------------------------------ publishing
@@ -1102,23 +1138,19 @@ public final class MqttClient implements AutoCloseable {
         if (handlers.isEmpty()) {
             log.debug("MQTT client {}: no handler for a message to {}; acknowledged and dropped", name, m.message().topic());
         }
-        try {
-            callbacks.execute(() -> {
-                for (MqttMessageHandler h : handlers) {
-                    try {
-                        h.onMessage(m.message());
-                    } catch (Exception | LinkageError | AssertionError ex) {
-                        log.warn("MQTT client {}: a message handler for {} threw (the message is acknowledged anyway)",
-                                name, m.message().topic(), ex);
-                    }
+        callbacks.execute(() -> {
+            for (MqttMessageHandler h : handlers) {
+                try {
+                    h.onMessage(m.message());
+                } catch (Exception | LinkageError | AssertionError ex) {
+                    log.warn("MQTT client {}: a message handler for {} threw (the message is acknowledged anyway)",
+                            name, m.message().topic(), ex);
                 }
-                if (m.message().qos() > 0) {
-                    post(() -> session.acknowledge(m, now()));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            log.debug("MQTT client {}: closing; message to {} not delivered", name, m.message().topic());
-        }
+            }
+            if (m.message().qos() > 0) {
+                post(() -> session.acknowledge(m, now()));
+            }
+        });
     }
 
     /** MQTT topic matching: '+' one level, '#' the rest (including the parent), '$' topics not by leading wildcards. */
@@ -1149,22 +1181,25 @@ public final class MqttClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ completion and shutdown
 
+    /**
+     * Completes a future off the session thread (its dependents may run long). Session thread only:
+     * completions are collected per batch and handed over as one task, in order.
+     */
     private <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
-        try {
-            completions.execute(() -> {
-                if (error != null) {
-                    f.completeExceptionally(error);
-                } else {
-                    f.complete(value);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            if (error != null) {
-                f.completeExceptionally(error);
-            } else {
-                f.complete(value);
-            }
+        completionBatch.add(error != null ? () -> f.completeExceptionally(error) : () -> f.complete(value));
+    }
+
+    private void flushCompletions() {
+        if (completionBatch.isEmpty()) {
+            return;
         }
+        List<Runnable> batch = completionBatch;
+        completionBatch = new ArrayList<>(Math.min(batch.size(), 1024));
+        completions.execute(() -> {
+            for (Runnable r : batch) {
+                r.run(); // a dependent's exception stays in its own future
+            }
+        });
     }
 
     /** Runs on the session thread when the loop ends: everything still waiting fails with CLOSED. */
@@ -1174,10 +1209,6 @@ public final class MqttClient implements AutoCloseable {
             link.abort();
             link = null;
         }
-        for (Link l : dyingLinks) {
-            l.abort();
-        }
-        dyingLinks.clear();
         try {
             store.flush();
         } catch (RuntimeException e) {
@@ -1220,6 +1251,7 @@ public final class MqttClient implements AutoCloseable {
                 // closing
             }
         }
+        flushCompletions();
     }
 
     private MqttClientException closedException(String what) {
@@ -1241,13 +1273,6 @@ public final class MqttClient implements AutoCloseable {
         return b.toString();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String threadName) {
-        return r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     // ------------------------------------------------------------------ records
 
@@ -1263,202 +1288,6 @@ public final class MqttClient implements AutoCloseable {
 
     private record PendingSubscribe(Subscription subscription, MqttMessageHandler handler, MqttMessageHandler previous,
                                     CompletableFuture<Integer> future) {
-    }
-
-    // ------------------------------------------------------------------ one connection
-
-    /**
-     * One connection attempt and, if it succeeds, the connection: the reader thread opens the
-     * transport, runs the TLS handshake, then reads; the writer thread writes what the session
-     * thread hands it. Neither touches the session: they post commands.
-     */
-    private final class Link {
-        final BrokerUri broker;
-        final LinkedBlockingQueue<Chunk> writes = new LinkedBlockingQueue<>();
-        volatile Transport transport;
-        volatile TlsConnection tls;
-        volatile boolean transportOpen;
-        volatile boolean handshakeDone;
-        volatile boolean aborted;
-        volatile HandshakeInfo handshake;
-        volatile CompletableFuture<Void> closedFuture;
-        boolean connected; // session thread only
-        long killAt = Long.MAX_VALUE; // session thread only
-        private volatile Thread writer;
-
-        Link(BrokerUri broker) {
-            this.broker = broker;
-        }
-
-        void start() {
-            Thread reader = new Thread(this::readLoop, "tlskit-mqtt-" + name + "-read");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        boolean writerReady() {
-            return writer != null && !aborted;
-        }
-
-        private void readLoop() {
-            Exception failure = null;
-            try {
-                open();
-                if (aborted) {
-                    return;
-                }
-                Thread w = new Thread(this::writeLoop, "tlskit-mqtt-" + name + "-write");
-                w.setDaemon(true);
-                writer = w;
-                w.start();
-                post(() -> onLinkUp(this));
-                byte[] buffer = new byte[READ_BUFFER];
-                while (!aborted) {
-                    int n = tls != null ? tls.read(buffer, 0, buffer.length) : transport.read(buffer, 0, buffer.length, 0);
-                    if (n < 0) {
-                        break;
-                    }
-                    if (n > 0) {
-                        byte[] copy = java.util.Arrays.copyOf(buffer, n);
-                        post(() -> onBytes(this, copy));
-                    }
-                }
-            } catch (Exception e) {
-                failure = e;
-            } finally {
-                if (!aborted) {
-                    Exception why = failure;
-                    post(() -> onLinkDown(this, why));
-                }
-                abort();
-            }
-        }
-
-        private void open() throws IOException {
-            Transport t;
-            if (transportSupplier != null) {
-                try {
-                    t = transportSupplier.get();
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                } catch (RuntimeException e) {
-                    throw new IOException("the transport supplier failed: " + e.getMessage(), e);
-                }
-            } else {
-                t = SocketTransport.connect(broker.host(), broker.port(), connectTimeout);
-            }
-            transport = t;
-            transportOpen = true;
-            if (aborted) {
-                closeTransport();
-                return;
-            }
-            if (broker.tls()) {
-                TlsConfig cfg = tlsConfig != null ? tlsConfig : TlsConfig.client().build();
-                String serverName = cfg.serverName() != null ? cfg.serverName() : broker.host();
-                TlsConnection c = TlsConnection.client(cfg, t, serverName);
-                tls = c;
-                handshake = c.handshake();
-            }
-            handshakeDone = true;
-        }
-
-        void send(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results) {
-            writes.add(new Chunk(bytes, written, results, false, null));
-        }
-
-        void closeAfterWrites(CompletableFuture<Void> done) {
-            closedFuture = done;
-            writes.add(new Chunk(new byte[0], List.of(), List.of(), true, done));
-            if (aborted && done != null) {
-                done.complete(null); // the peer closed first (e.g. right after our DISCONNECT)
-            }
-        }
-
-        private void writeLoop() {
-            try {
-                while (!aborted) {
-                    Chunk c = writes.take();
-                    if (c.close) {
-                        if (tls != null) {
-                            try {
-                                tls.closeNotify();
-                            } catch (TlsException ignored) {
-                                // the peer may be gone already
-                            }
-                        }
-                        abort();
-                        return;
-                    }
-                    try {
-                        if (tls != null) {
-                            tls.write(c.bytes, 0, c.bytes.length);
-                        } else {
-                            transport.write(c.bytes, 0, c.bytes.length);
-                            transport.flush();
-                        }
-                    } catch (IOException e) {
-                        fail(c, e);
-                        if (!aborted) {
-                            post(() -> onLinkDown(this, e));
-                        }
-                        abort();
-                        return;
-                    }
-                    for (int i = 0; i < c.written.size(); i++) {
-                        complete(c.written.get(i), c.results.get(i), null);
-                    }
-                }
-            } catch (InterruptedException e) {
-                // aborted
-            }
-        }
-
-        private void fail(Chunk c, Exception e) {
-            for (CompletableFuture<PublishResult> f : c.written) {
-                complete(f, null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
-                        "the QoS 0 message was not written: " + e.getMessage(), e));
-            }
-        }
-
-        /** Closes the transport at once (unblocks the reader and writer); fails QoS 0 messages not yet written. */
-        void abort() {
-            if (aborted) {
-                return;
-            }
-            aborted = true;
-            closeTransport();
-            Thread w = writer;
-            if (w != null && w != Thread.currentThread()) {
-                w.interrupt();
-            }
-            Chunk c;
-            while ((c = writes.poll()) != null) {
-                fail(c, new IOException("the connection closed"));
-                if (c.done != null) {
-                    c.done.complete(null);
-                }
-            }
-            CompletableFuture<Void> done = closedFuture;
-            if (done != null) {
-                done.complete(null);
-            }
-        }
-
-        private void closeTransport() {
-            Transport t = transport;
-            if (t != null) {
-                try {
-                    t.close();
-                } catch (IOException ignored) {
-                    // closing a broken transport can fail; nothing is left to release
-                }
-            }
-        }
-    }
-
-    private record Chunk(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results,
-                         boolean close, CompletableFuture<Void> done) {
     }
 
     // ------------------------------------------------------------------ builder
