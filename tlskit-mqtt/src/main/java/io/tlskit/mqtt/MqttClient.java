@@ -20,7 +20,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,11 +46,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Threads.</b> One session thread owns the {@link MqttSession} and the store: every call of
- * this class is turned into a command on its queue, so the session is never touched by two threads.
- * Each connection has a reader thread (blocking reads, no polling) and a writer thread, so a slow or
- * frozen broker never stalls the session thread and keep-alive runs on time. Handlers run on one
- * callback thread, futures complete on another, so a handler may block on a future.
+ * <p><b>Threads.</b> A connected client owns one thread: its connection's reader (blocking reads
+ * on any {@link Transport}, no polling). Every call of this class becomes a command on a
+ * {@link CommandLoop}, which runs commands one at a time (so the {@link MqttSession} and the store
+ * are never touched by two threads at once): on the reader right after a read, otherwise on a pool
+ * shared by all clients; keep-alive and reconnect timers live on one shared scheduler thread. The
+ * command that produced output writes it (one TLS write per turn); a write blocked on a broker that
+ * stopped reading is ended by a shared watchdog after 1.5 keep-alives. Handlers and future
+ * completions run on the shared pool, each in order per client and on separate queues, so a
+ * handler may block on a future; never on the reader.
  *
  * <p><b>Guarantees.</b> {@link #publish} returns once the message is accepted: for QoS 1/2 it is in
  * the store and, with a {@link FileSessionStore}, forced to disk (it survives {@code kill -9});
@@ -116,9 +119,35 @@ public final class MqttClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ threads
 
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Thread sessionThread;
-    /** Handler and listener calls, in order, on the shared pool (never on the reader or session thread). */
+    /** Runs every command touching the session, one at a time (see {@link CommandLoop}). */
+    private final CommandLoop loop = new CommandLoop(new CommandLoop.Owner() {
+        @Override
+        public void tick() {
+            timers(now());
+            afterBatch();
+        }
+
+        @Override
+        public long nextWakeup() {
+            return MqttClient.this.nextWakeup();
+        }
+
+        @Override
+        public long now() {
+            return MqttClient.this.now();
+        }
+
+        @Override
+        public void shutdown() {
+            MqttClient.this.shutdown();
+        }
+
+        @Override
+        public void commandFailed(RuntimeException e) {
+            log.error("MQTT client {}: a command failed (continuing)", name, e);
+        }
+    });
+    /** Handler and listener calls, in order, on the shared pool (never on the reader or inside a command). */
     private final SerialExecutor callbacks = new SerialExecutor(SharedExecutors.pool());
     /** Future completions, in order, on the shared pool: a handler may block on a future. */
     private final SerialExecutor completions = new SerialExecutor(SharedExecutors.pool());
@@ -143,23 +172,23 @@ public final class MqttClient implements AutoCloseable {
     /** Completions of this batch, handed to {@link #completions} as one task at the end of the batch. */
     private List<Runnable> completionBatch = new ArrayList<>();
     private int outstanding;
-    /** Written by the session thread; volatile so close() can abort a link whose write hangs. */
+    /** Written inside commands; volatile so close() can abort a link whose write hangs. */
     private volatile MqttLink link;
-    /** The reader thread's reports become commands, so only the session thread touches the session. */
+    /** The reader thread's reports become commands, so the session is only touched inside the command loop. */
     private final MqttLink.Events linkEvents = new MqttLink.Events() {
         @Override
         public void linkUp(MqttLink l) {
-            post(() -> onLinkUp(l));
+            postFromReader(() -> onLinkUp(l));
         }
 
         @Override
         public void bytes(MqttLink l, byte[] data) {
-            post(() -> onBytes(l, data));
+            postFromReader(() -> onBytes(l, data));
         }
 
         @Override
         public void linkDown(MqttLink l, Exception cause) {
-            post(() -> onLinkDown(l, cause));
+            postFromReader(() -> onLinkDown(l, cause));
         }
     };
     private long attemptDeadline = Long.MAX_VALUE;
@@ -173,9 +202,9 @@ public final class MqttClient implements AutoCloseable {
     private MqttClientException lastFailure;
     private volatile State state = State.DISCONNECTED;
     private volatile int unfinishedView;
-    /** Publishes posted to the session thread and not yet accepted there (publisher side of the queue limit). */
+    /** Publishes posted to the command loop and not yet accepted there (publisher side of the queue limit). */
     private final AtomicInteger postedPublishes = new AtomicInteger();
-    /** The in-memory store: publish() need not wait for the session thread while the queue has room. */
+    /** The in-memory store: publish() need not wait for the command loop while the queue has room. */
     private final boolean volatileStore;
     private volatile boolean closed;
     private volatile String clientId;
@@ -199,9 +228,6 @@ public final class MqttClient implements AutoCloseable {
         this.session = new MqttSession(options, store);
         this.outstanding = session.sessionState().outgoing().size();
         this.unfinishedView = outstanding;
-        this.sessionThread = new Thread(this::loop, "tlskit-mqtt-" + name);
-        this.sessionThread.setDaemon(true);
-        this.sessionThread.start();
         if (outstanding > 0) {
             log.info("MQTT client {}: {} unfinished QoS 1/2 message(s) from the store will be sent after connecting", name, outstanding);
         }
@@ -266,7 +292,7 @@ public final class MqttClient implements AutoCloseable {
             throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + message.topic() + "': " + problem);
         }
         PendingPublish p = new PendingPublish(message);
-        if (Thread.currentThread() == sessionThread) {
+        if (loop.inTurn()) {
             accept(p);
             return p.future;
         }
@@ -278,13 +304,13 @@ public final class MqttClient implements AutoCloseable {
             return p.future;
         }
         if (volatileStore && !closed && ahead + unfinishedView <= queueLimit) {
-            // In memory, queued in order is as good as stored: the session thread takes the message
+            // In memory, queued in order is as good as stored: the command loop takes the message
             // before anything posted later, and fails it with CLOSED if the client closes first.
             return p.future;
         }
         try {
             while (!p.accepted.await(200, TimeUnit.MILLISECONDS)) {
-                if (closed && !sessionThread.isAlive()) {
+                if (closed && loop.isStopped()) {
                     p.future.completeExceptionally(closedException("publish"));
                     break;
                 }
@@ -361,14 +387,13 @@ public final class MqttClient implements AutoCloseable {
             }
         }
         closed = true;
-        inbox.add(() -> { });
+        loop.stop();
         try {
-            sessionThread.join(GRACEFUL_CLOSE_MILLIS);
             MqttLink l = link;
-            if (sessionThread.isAlive() && l != null) {
+            if (!loop.awaitStopped(GRACEFUL_CLOSE_MILLIS) && l != null) {
                 l.abort(); // a write blocked on a broker that stopped reading (no keep-alive to end it)
             }
-            sessionThread.join(5_000);
+            loop.awaitStopped(5_000);
             // the shared pool is not ours to shut down: wait (briefly) for this client's queued callbacks instead
             callbacks.awaitIdle(2, TimeUnit.SECONDS);
             completions.awaitIdle(2, TimeUnit.SECONDS);
@@ -405,48 +430,20 @@ public final class MqttClient implements AutoCloseable {
         return clientId;
     }
 
-    // ------------------------------------------------------------------ the session thread
+    // ------------------------------------------------------------------ the command loop's side (one turn at a time)
 
     private boolean post(Runnable command) {
         if (closed) {
             return false;
         }
-        inbox.add(command);
+        loop.post(command);
         return true;
     }
 
-    private void loop() {
-        try {
-            while (!closed) {
-                long now = now();
-                try {
-                    timers(now);
-                    afterBatch();
-                } catch (RuntimeException e) {
-                    log.error("MQTT client {}: internal error in the session thread (continuing)", name, e);
-                }
-                long wait = Math.max(0, nextWakeup() - now());
-                Runnable r;
-                try {
-                    r = wait == 0 ? inbox.poll() : inbox.poll(Math.min(wait, 60_000), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                int n = 0;
-                while (r != null) {
-                    try {
-                        r.run();
-                    } catch (RuntimeException e) {
-                        log.error("MQTT client {}: a command failed (continuing)", name, e);
-                    }
-                    if (++n >= 1000) {
-                        break;
-                    }
-                    r = inbox.poll();
-                }
-            }
-        } finally {
-            shutdown();
+    /** From the reader: runs the command on the reader itself when the loop is free (no hand-off). */
+    private void postFromReader(Runnable command) {
+        if (!closed) {
+            loop.postAndRun(command);
         }
     }
 
@@ -530,8 +527,8 @@ public final class MqttClient implements AutoCloseable {
 
     /**
      * Writes one batch's output, everything the session queued since the last write, in one TLS
-     * write (records of up to 16 KiB, each flushed once). On the session thread: no writer thread
-     * and no hand-off per batch. A failed write ends the link like a failed read would.
+     * write (records of up to 16 KiB, each flushed once), on the thread running the loop: no writer
+     * thread and no hand-off per batch. A failed write ends the link like a failed read would.
      */
     private void writeOrDrop(MqttLink l, byte[] out, List<CompletableFuture<PublishResult>> qos0, List<PublishResult> results) {
         try {
@@ -1182,7 +1179,7 @@ public final class MqttClient implements AutoCloseable {
     // ------------------------------------------------------------------ completion and shutdown
 
     /**
-     * Completes a future off the session thread (its dependents may run long). Session thread only:
+     * Completes a future outside the command loop (its dependents may run long). Inside commands only:
      * completions are collected per batch and handed over as one task, in order.
      */
     private <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
@@ -1202,7 +1199,7 @@ public final class MqttClient implements AutoCloseable {
         });
     }
 
-    /** Runs on the session thread when the loop ends: everything still waiting fails with CLOSED. */
+    /** Runs in the last turn of the command loop: everything still waiting fails with CLOSED. */
     private void shutdown() {
         state = State.CLOSED;
         if (link != null) {
@@ -1243,7 +1240,7 @@ public final class MqttClient implements AutoCloseable {
             f.completeExceptionally(closedPlain);
         }
         Runnable r;
-        while ((r = inbox.poll()) != null) {
+        while ((r = loop.poll()) != null) {
             // commands posted during close: publishers waiting for acceptance must not hang
             try {
                 r.run();

@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  * One connection attempt and, if it succeeds, the connection to a broker. Its reader thread opens
  * the transport, runs the TLS handshake and then blocks in read (any {@link Transport} can do that,
  * not only sockets), handing what it read to {@link Events}. Writes are made by the caller (the
- * client's session thread) with {@link #write}; a write blocked longer than its limit (a frozen
+ * client's command loop) with {@link #write}; a write blocked longer than its limit (a frozen
  * broker that stopped reading) is ended by the shared watchdog closing the transport, so the
- * session thread never hangs on a dead peer.
+ * command loop never hangs on a dead peer.
  */
 final class MqttLink {
-    /** What the reader thread reports; the client turns each into a command for its session thread. */
+    /** What the reader thread reports; the client turns each into a command (run on the reader itself when the loop is free). */
     interface Events {
         void linkUp(MqttLink link);
 
@@ -53,7 +53,7 @@ final class MqttLink {
     private volatile long writeLimitNanos = Long.MAX_VALUE;
     private volatile long stalledMillis;
 
-    // session thread only
+    // inside the client's command loop only
     boolean connected;
     boolean downHandled;
 

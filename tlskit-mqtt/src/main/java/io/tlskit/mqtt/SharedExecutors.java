@@ -13,15 +13,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads shared by every {@link MqttClient} in the JVM, so an idle connected client owns only its
- * reader and its session thread.
+ * reader.
  *
  * <p>{@link #pool()} runs handler callbacks and future completions through one
  * {@link SerialExecutor} per client and purpose (per-client order kept). It grows a thread per
  * client that is busy at the same moment, so a handler that blocks never holds up another client,
  * and its threads end after {@value #IDLE_SECONDS} s without work: idle clients cost no pool thread.
  *
- * <p>{@link #watchdog()} is one daemon thread that aborts connections whose write has been blocked
- * too long (see {@link MqttLink}); it is what lets the session thread write to the connection itself.
+ * <p>{@link #scheduler()} is one daemon thread for every client's timers (each only wakes a client's
+ * {@link CommandLoop}) and the watchdog that aborts connections whose write has been blocked too
+ * long (see {@link MqttLink}), which is what lets session code write to the connection itself.
  */
 final class SharedExecutors {
     static final int IDLE_SECONDS = 10;
@@ -42,7 +43,8 @@ final class SharedExecutors {
         }
 
         private static ScheduledExecutorService watchdog() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("tlskit-mqtt-watchdog-"));
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("tlskit-mqtt-timers-"));
+            s.setRemoveOnCancelPolicy(true); // re-armed timers do not pile up
             s.scheduleWithFixedDelay(() -> {
                 long now = System.nanoTime();
                 for (MqttLink l : WRITING) {
@@ -55,6 +57,11 @@ final class SharedExecutors {
 
     static ExecutorService pool() {
         return Holder.POOL;
+    }
+
+    /** One daemon thread for every client's timers (they only wake a client's command loop) and the watchdog. */
+    static ScheduledExecutorService scheduler() {
+        return Holder.WATCHDOG;
     }
 
     /** Starts watching the link's blocking writes (until {@link #unwatch}). */
