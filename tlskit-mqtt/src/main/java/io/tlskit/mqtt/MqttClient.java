@@ -3,7 +3,6 @@ package io.tlskit.mqtt;
 import io.tlskit.HandshakeInfo;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
-import io.tlskit.TlsException;
 import io.tlskit.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -562,7 +561,7 @@ public final class MqttClient implements AutoCloseable {
             onConnected(c);
         } else if (e instanceof MqttEvent.ConnectRefused r) {
             attemptFailed(new MqttClientException(MqttClientException.Kind.REFUSED, r.explanation()
-                    + refusalHint(r.reasonCode()), r.reasonCode(), null));
+                    + ConnectFailures.refusalHint(r.reasonCode()), r.reasonCode(), null));
         } else if (e instanceof MqttEvent.ConnectionLost lost) {
             MqttProtocolException cause = lost.error();
             MqttClientException why = linkLossCause;
@@ -629,20 +628,6 @@ public final class MqttClient implements AutoCloseable {
             log.warn("MQTT client {}: the broker sent AUTH {}; enhanced authentication is not supported by MqttClient "
                     + "(drive MqttSession directly)", name, MqttReasonCode.describe(a.reasonCode()));
         }
-    }
-
-    private static String refusalHint(int reasonCode) {
-        if (reasonCode == MqttReasonCode.BAD_USER_NAME_OR_PASSWORD.code()) {
-            return "; check the user name and password (or the client certificate the broker maps to a user)";
-        }
-        if (reasonCode == MqttReasonCode.NOT_AUTHORIZED.code()) {
-            return "; check the user name and password, the client certificate, and whether the broker allows "
-                    + "anonymous clients";
-        }
-        if (reasonCode == MqttReasonCode.UNSUPPORTED_PROTOCOL_VERSION.code()) {
-            return "; try the other MQTT version";
-        }
-        return "";
     }
 
     // ------------------------------------------------------------------ connecting
@@ -727,7 +712,7 @@ public final class MqttClient implements AutoCloseable {
             return;
         }
         l.downHandled = true; // a failed write and the reader may both report the end
-        MqttClientException why = describeLinkFailure(l, cause);
+        MqttClientException why = ConnectFailures.describe(l, cause, state == State.CONNECTING, options.version());
         if (state == State.CONNECTING && !l.connected) {
             attemptFailed(why);
             return;
@@ -742,51 +727,6 @@ public final class MqttClient implements AutoCloseable {
     }
 
     private MqttClientException linkLossCause;
-
-    private MqttClientException describeLinkFailure(MqttLink l, Exception cause) {
-        if (cause instanceof MqttClientException m) {
-            return m;
-        }
-        if (l.stalledMillis() > 0) {
-            return new MqttClientException(MqttClientException.Kind.TIMEOUT, "connection to " + l.broker + " lost: a write was "
-                    + "blocked for " + l.stalledMillis() + " ms (1.5 times the keep-alive) because the broker stopped reading; "
-                    + "the broker or the network path is presumed dead", cause);
-        }
-        if (!l.transportOpen && cause != null) {
-            return new MqttClientException(MqttClientException.Kind.UNREACHABLE, cause instanceof TlsException
-                    ? cause.getMessage() : "cannot reach the broker " + l.broker + ": " + cause.getMessage(), cause);
-        }
-        if (cause instanceof TlsException t) {
-            boolean tlsProblem = !l.handshakeDone || !transportLevel(t);
-            return new MqttClientException(tlsProblem ? MqttClientException.Kind.TLS : MqttClientException.Kind.CONNECTION_LOST,
-                    (l.connected && !tlsProblem ? "connection to " + l.broker + " lost: " : "") + t.getMessage(), t);
-        }
-        if (cause == null) {
-            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
-                    + " closed the connection" + (state != State.CONNECTING ? "" : " before answering CONNECT (does it speak "
-                    + options.version() + (l.broker.tls() ? " with TLS" : " without TLS") + " on this port?)"));
-        }
-        if (state == State.CONNECTING) {
-            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
-                    + " dropped the connection before answering CONNECT (" + cause.getMessage() + "): is this an MQTT port "
-                    + (l.broker.tls() ? "with TLS" : "without TLS (mqtt:// is plain TCP, mqtts:// is TLS)") + ", and does the "
-                    + "broker speak " + options.version() + "?", cause);
-        }
-        return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "connection to " + l.broker + " lost: "
-                + cause.getMessage(), cause);
-    }
-
-    private static boolean transportLevel(TlsException t) {
-        switch (t.error()) {
-            case IO_ERROR:
-            case CLOSED:
-            case TRUNCATED:
-            case READ_TIMEOUT:
-                return true;
-            default:
-                return false;
-        }
-    }
 
     private void onConnected(MqttEvent.Connected c) {
         attemptDeadline = Long.MAX_VALUE;
@@ -834,7 +774,7 @@ public final class MqttClient implements AutoCloseable {
 
     private void attemptFailed(MqttClientException why) {
         abortAttempt();
-        lastFailure = pickCause(lastFailure, why);
+        lastFailure = ConnectFailures.mostTelling(lastFailure, why);
         log.debug("MQTT client {}: attempt failed: {}", name, why.getMessage());
         brokerIndex++;
         if (userConnectRound) {
@@ -854,28 +794,6 @@ public final class MqttClient implements AutoCloseable {
         }
         notifyLost(why);
         scheduleReconnect();
-    }
-
-    /** Reports the most telling failure across brokers: a refusal or TLS error beats "unreachable". */
-    private static MqttClientException pickCause(MqttClientException previous, MqttClientException next) {
-        if (previous == null) {
-            return next;
-        }
-        return rank(next) >= rank(previous) ? next : previous;
-    }
-
-    private static int rank(MqttClientException e) {
-        switch (e.kind()) {
-            case REFUSED:
-                return 4;
-            case TLS:
-                return 3;
-            case TIMEOUT:
-            case CONNECTION_LOST:
-                return 2;
-            default:
-                return 1;
-        }
     }
 
     private void connectionLost(MqttClientException why, boolean retry) {
@@ -950,6 +868,11 @@ public final class MqttClient implements AutoCloseable {
             byte[] out = session.takeOutput();
             MqttLink l = link;
             link = null;
+            try {
+                store.flush(); // the output may hold PUBLISHes accepted in this turn: on disk before on the wire
+            } catch (RuntimeException e) {
+                log.error("MQTT client {}: the session store cannot sync: {}", name, e.toString());
+            }
             // what the batch queued before DISCONNECT goes first, then DISCONNECT, close_notify, close
             writeOrDrop(l, out, qos0ThisBatch, qos0Results);
             qos0ThisBatch.clear();
@@ -1269,7 +1192,6 @@ public final class MqttClient implements AutoCloseable {
         }
         return b.toString();
     }
-
 
     // ------------------------------------------------------------------ records
 
