@@ -21,7 +21,11 @@ public final class TlsConnection implements Closeable {
     private final Object engineLock = new Object();
     private final Object writeLock = new Object();
     /** 8 KiB: a full record arrives in two reads, and thousands of idle connections stay small. */
-    private final byte[] readBuffer = new byte[8 * 1024];
+    private static final int READ_BUFFER = 8 * 1024;
+    /** What an idle connection blocks on after {@link #IDLE_TRIM_MILLIS}; a read that fills it restores the full buffer. */
+    private static final int IDLE_READ_BUFFER = 256;
+    /** Only the reading thread replaces it (idle trim, regrowth); others use it under engineLock after a read. */
+    private volatile byte[] readBuffer = new byte[READ_BUFFER];
     private volatile int readTimeoutMillis;
     private boolean closed;
 
@@ -89,7 +93,8 @@ public final class TlsConnection implements Closeable {
             }
             int n;
             try {
-                n = transport.read(readBuffer, 0, readBuffer.length, (int) Math.max(1, Math.min(remaining, MAX_WAIT_MILLIS)));
+                byte[] buffer = readBuffer;
+                n = transport.read(buffer, 0, buffer.length, (int) Math.max(1, Math.min(remaining, MAX_WAIT_MILLIS)));
             } catch (InterruptedIOException timeout) {
                 continue; // the deadline check above turns this into HANDSHAKE_TIMEOUT
             } catch (IOException e) {
@@ -162,12 +167,18 @@ public final class TlsConnection implements Closeable {
             }
             int wait = trimmed ? (int) Math.min(Integer.MAX_VALUE, left) : (int) (left == 0 ? IDLE_TRIM_MILLIS : Math.min(left, IDLE_TRIM_MILLIS));
             try {
-                return transport.read(readBuffer, 0, readBuffer.length, wait);
+                byte[] buffer = readBuffer;
+                int n = transport.read(buffer, 0, buffer.length, wait);
+                if (n == buffer.length && buffer.length < READ_BUFFER) {
+                    readBuffer = java.util.Arrays.copyOf(buffer, READ_BUFFER); // traffic again: back to the full buffer
+                }
+                return n;
             } catch (InterruptedIOException quiet) {
                 if (!trimmed) {
                     synchronized (engineLock) {
                         engine.trimBuffers();
                     }
+                    readBuffer = new byte[IDLE_READ_BUFFER];
                     trimmed = true;
                 }
             } catch (IOException e) {
@@ -205,10 +216,11 @@ public final class TlsConnection implements Closeable {
             return writeFailure;
         }
         try {
-            int n = transport.read(readBuffer, 0, readBuffer.length, 200);
+            byte[] buffer = new byte[IDLE_READ_BUFFER * 4]; // own buffer: the reading thread may be using (or trimming) readBuffer
+            int n = transport.read(buffer, 0, buffer.length, 200);
             if (n > 0) {
                 synchronized (engineLock) {
-                    engine.receive(readBuffer, 0, n);
+                    engine.receive(buffer, 0, n);
                 }
             }
         } catch (TlsException alert) {

@@ -1,11 +1,8 @@
 package io.tlskit.mqtt;
 
 import io.tlskit.HandshakeInfo;
-import io.tlskit.SocketTransport;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
-import io.tlskit.TlsConnection;
-import io.tlskit.TlsException;
 import io.tlskit.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +19,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,11 +45,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Threads.</b> One session thread owns the {@link MqttSession} and the store: every call of
- * this class is turned into a command on its queue, so the session is never touched by two threads.
- * Each connection has a reader thread (blocking reads, no polling) and a writer thread, so a slow or
- * frozen broker never stalls the session thread and keep-alive runs on time. Handlers run on one
- * callback thread, futures complete on another, so a handler may block on a future.
+ * <p><b>Threads.</b> A connected client owns one thread: its connection's reader (blocking reads
+ * on any {@link Transport}, no polling). Every call of this class becomes a command on a
+ * {@link CommandLoop}, which runs commands one at a time (so the {@link MqttSession} and the store
+ * are never touched by two threads at once): on the reader right after a read, otherwise on a pool
+ * shared by all clients; keep-alive and reconnect timers live on one shared scheduler thread. The
+ * command that produced output writes it (one TLS write per turn); a write blocked on a broker that
+ * stopped reading is ended by a shared watchdog after 1.5 keep-alives. Handlers and future
+ * completions run on the shared pool, each in order per client and on separate queues, so a
+ * handler may block on a future; never on the reader.
  *
  * <p><b>Guarantees.</b> {@link #publish} returns once the message is accepted: for QoS 1/2 it is in
  * the store and, with a {@link FileSessionStore}, forced to disk (it survives {@code kill -9});
@@ -121,10 +118,38 @@ public final class MqttClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ threads
 
-    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
-    private final Thread sessionThread;
-    private final ExecutorService callbacks;
-    private final ExecutorService completions;
+    /** Runs every command touching the session, one at a time (see {@link CommandLoop}). */
+    private final CommandLoop loop = new CommandLoop(new CommandLoop.Owner() {
+        @Override
+        public void tick() {
+            timers(now());
+            afterBatch();
+        }
+
+        @Override
+        public long nextWakeup() {
+            return MqttClient.this.nextWakeup();
+        }
+
+        @Override
+        public long now() {
+            return MqttClient.this.now();
+        }
+
+        @Override
+        public void shutdown() {
+            MqttClient.this.shutdown();
+        }
+
+        @Override
+        public void commandFailed(RuntimeException e) {
+            log.error("MQTT client {}: a command failed (continuing)", name, e);
+        }
+    });
+    /** Handler and listener calls, in order, on the shared pool (never on the reader or inside a command). */
+    private final SerialExecutor callbacks = new SerialExecutor(SharedExecutors.pool());
+    /** Future completions, in order, on the shared pool: a handler may block on a future. */
+    private final SerialExecutor completions = new SerialExecutor(SharedExecutors.pool());
     private final Random random = new Random();
 
     // ------------------------------------------------------------------ session-thread state (only touched there)
@@ -143,9 +168,28 @@ public final class MqttClient implements AutoCloseable {
     /** Filter → subscription the broker granted, made again when the broker kept no session. */
     private final LinkedHashMap<String, Subscription> active = new LinkedHashMap<>();
     private final List<CompletableFuture<ConnectResult>> connectFutures = new ArrayList<>();
-    private final List<Link> dyingLinks = new ArrayList<>();
+    /** Completions of this batch, handed to {@link #completions} as one task at the end of the batch. */
+    private List<Runnable> completionBatch = new ArrayList<>();
     private int outstanding;
-    private Link link;
+    /** Written inside commands; volatile so close() can abort a link whose write hangs. */
+    private volatile MqttLink link;
+    /** The reader thread's reports become commands, so the session is only touched inside the command loop. */
+    private final MqttLink.Events linkEvents = new MqttLink.Events() {
+        @Override
+        public void linkUp(MqttLink l) {
+            postFromReader(() -> onLinkUp(l));
+        }
+
+        @Override
+        public void bytes(MqttLink l, byte[] data) {
+            postFromReader(() -> onBytes(l, data));
+        }
+
+        @Override
+        public void linkDown(MqttLink l, Exception cause) {
+            postFromReader(() -> onLinkDown(l, cause));
+        }
+    };
     private long attemptDeadline = Long.MAX_VALUE;
     private long reconnectAt = Long.MAX_VALUE;
     private int brokerIndex;
@@ -157,9 +201,9 @@ public final class MqttClient implements AutoCloseable {
     private MqttClientException lastFailure;
     private volatile State state = State.DISCONNECTED;
     private volatile int unfinishedView;
-    /** Publishes posted to the session thread and not yet accepted there (publisher side of the queue limit). */
+    /** Publishes posted to the command loop and not yet accepted there (publisher side of the queue limit). */
     private final AtomicInteger postedPublishes = new AtomicInteger();
-    /** The in-memory store: publish() need not wait for the session thread while the queue has room. */
+    /** The in-memory store: publish() need not wait for the command loop while the queue has room. */
     private final boolean volatileStore;
     private volatile boolean closed;
     private volatile String clientId;
@@ -183,11 +227,6 @@ public final class MqttClient implements AutoCloseable {
         this.session = new MqttSession(options, store);
         this.outstanding = session.sessionState().outgoing().size();
         this.unfinishedView = outstanding;
-        this.callbacks = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-callbacks"));
-        this.completions = Executors.newSingleThreadExecutor(daemon("tlskit-mqtt-" + name + "-futures"));
-        this.sessionThread = new Thread(this::loop, "tlskit-mqtt-" + name);
-        this.sessionThread.setDaemon(true);
-        this.sessionThread.start();
         if (outstanding > 0) {
             log.info("MQTT client {}: {} unfinished QoS 1/2 message(s) from the store will be sent after connecting", name, outstanding);
         }
@@ -252,7 +291,7 @@ public final class MqttClient implements AutoCloseable {
             throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + message.topic() + "': " + problem);
         }
         PendingPublish p = new PendingPublish(message);
-        if (Thread.currentThread() == sessionThread) {
+        if (loop.inTurn()) {
             accept(p);
             return p.future;
         }
@@ -264,13 +303,13 @@ public final class MqttClient implements AutoCloseable {
             return p.future;
         }
         if (volatileStore && !closed && ahead + unfinishedView <= queueLimit) {
-            // In memory, queued in order is as good as stored: the session thread takes the message
+            // In memory, queued in order is as good as stored: the command loop takes the message
             // before anything posted later, and fails it with CLOSED if the client closes first.
             return p.future;
         }
         try {
             while (!p.accepted.await(200, TimeUnit.MILLISECONDS)) {
-                if (closed && !sessionThread.isAlive()) {
+                if (closed && loop.isStopped()) {
                     p.future.completeExceptionally(closedException("publish"));
                     break;
                 }
@@ -347,17 +386,16 @@ public final class MqttClient implements AutoCloseable {
             }
         }
         closed = true;
-        inbox.add(() -> { });
+        loop.stop();
         try {
-            sessionThread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        callbacks.shutdown();
-        completions.shutdown();
-        try {
-            callbacks.awaitTermination(2, TimeUnit.SECONDS);
-            completions.awaitTermination(2, TimeUnit.SECONDS);
+            MqttLink l = link;
+            if (!loop.awaitStopped(GRACEFUL_CLOSE_MILLIS) && l != null) {
+                l.abort(); // a write blocked on a broker that stopped reading (no keep-alive to end it)
+            }
+            loop.awaitStopped(5_000);
+            // the shared pool is not ours to shut down: wait (briefly) for this client's queued callbacks instead
+            callbacks.awaitIdle(2, TimeUnit.SECONDS);
+            completions.awaitIdle(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -391,48 +429,20 @@ public final class MqttClient implements AutoCloseable {
         return clientId;
     }
 
-    // ------------------------------------------------------------------ the session thread
+    // ------------------------------------------------------------------ the command loop's side (one turn at a time)
 
     private boolean post(Runnable command) {
         if (closed) {
             return false;
         }
-        inbox.add(command);
+        loop.post(command);
         return true;
     }
 
-    private void loop() {
-        try {
-            while (!closed) {
-                long now = now();
-                try {
-                    timers(now);
-                    afterBatch();
-                } catch (RuntimeException e) {
-                    log.error("MQTT client {}: internal error in the session thread (continuing)", name, e);
-                }
-                long wait = Math.max(0, nextWakeup() - now());
-                Runnable r;
-                try {
-                    r = wait == 0 ? inbox.poll() : inbox.poll(Math.min(wait, 60_000), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                int n = 0;
-                while (r != null) {
-                    try {
-                        r.run();
-                    } catch (RuntimeException e) {
-                        log.error("MQTT client {}: a command failed (continuing)", name, e);
-                    }
-                    if (++n >= 1000) {
-                        break;
-                    }
-                    r = inbox.poll();
-                }
-            }
-        } finally {
-            shutdown();
+    /** From the reader: runs the command on the reader itself when the loop is free (no hand-off). */
+    private void postFromReader(Runnable command) {
+        if (!closed) {
+            loop.postAndRun(command);
         }
     }
 
@@ -441,11 +451,7 @@ public final class MqttClient implements AutoCloseable {
     }
 
     private long nextWakeup() {
-        long t = Math.min(session.nextDeadline(), Math.min(attemptDeadline, reconnectAt));
-        for (Link l : dyingLinks) {
-            t = Math.min(t, l.killAt);
-        }
-        return t;
+        return Math.min(session.nextDeadline(), Math.min(attemptDeadline, reconnectAt));
     }
 
     private void timers(long now) {
@@ -466,13 +472,6 @@ public final class MqttClient implements AutoCloseable {
             reconnectAt = Long.MAX_VALUE;
             if (state == State.WAITING_TO_RECONNECT) {
                 startAttempt();
-            }
-        }
-        for (Iterator<Link> it = dyingLinks.iterator(); it.hasNext(); ) {
-            Link l = it.next();
-            if (now >= l.killAt) {
-                l.abort();
-                it.remove();
             }
         }
     }
@@ -508,21 +507,52 @@ public final class MqttClient implements AutoCloseable {
         }
         acceptedThisBatch.clear();
         byte[] out = session.takeOutput();
-        if (out.length > 0 && link != null && link.writerReady()) {
-            link.send(out, new ArrayList<>(qos0ThisBatch), new ArrayList<>(qos0Results));
+        MqttLink l = link;
+        if (out.length > 0 && l != null && l.ready()) {
+            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
         } else {
-            for (int i = 0; i < qos0ThisBatch.size(); i++) {
-                complete(qos0ThisBatch.get(i), null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
-                        "the QoS 0 message was not written: the connection is gone"));
-            }
+            failQos0(qos0ThisBatch, "the connection is gone");
         }
         qos0ThisBatch.clear();
         qos0Results.clear();
         unfinishedView = outstanding + blocked.size();
         if (closeLinkAfterWrite && link != null) {
             closeLinkAfterWrite = false;
-            retire(link);
+            link.closeGracefully(500);
             link = null;
+        }
+        flushCompletions();
+    }
+
+    /**
+     * Writes one batch's output, everything the session queued since the last write, in one TLS
+     * write (records of up to 16 KiB, each flushed once), on the thread running the loop: no writer
+     * thread and no hand-off per batch. A failed write ends the link like a failed read would.
+     */
+    private void writeOrDrop(MqttLink l, byte[] out, List<CompletableFuture<PublishResult>> qos0, List<PublishResult> results) {
+        try {
+            l.write(out, writeLimitMillis());
+        } catch (IOException e) {
+            failQos0(qos0, e.getMessage());
+            l.abort();
+            post(() -> onLinkDown(l, e));
+            return;
+        }
+        for (int i = 0; i < qos0.size(); i++) {
+            complete(qos0.get(i), results.get(i), null);
+        }
+    }
+
+    /** How long a write may block before the link is presumed dead: as long as keep-alive would wait for the broker. */
+    private long writeLimitMillis() {
+        long limit = options.keepAliveSeconds() > 0 ? options.keepAliveSeconds() * 1500L : Long.MAX_VALUE;
+        return state == State.CONNECTING ? Math.min(limit, connectTimeout.toMillis()) : limit;
+    }
+
+    private void failQos0(List<CompletableFuture<PublishResult>> qos0, String why) {
+        for (CompletableFuture<PublishResult> f : qos0) {
+            complete(f, null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
+                    "the QoS 0 message was not written: " + why));
         }
     }
 
@@ -531,7 +561,7 @@ public final class MqttClient implements AutoCloseable {
             onConnected(c);
         } else if (e instanceof MqttEvent.ConnectRefused r) {
             attemptFailed(new MqttClientException(MqttClientException.Kind.REFUSED, r.explanation()
-                    + refusalHint(r.reasonCode()), r.reasonCode(), null));
+                    + ConnectFailures.refusalHint(r.reasonCode()), r.reasonCode(), null));
         } else if (e instanceof MqttEvent.ConnectionLost lost) {
             MqttProtocolException cause = lost.error();
             MqttClientException why = linkLossCause;
@@ -600,20 +630,6 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
-    private static String refusalHint(int reasonCode) {
-        if (reasonCode == MqttReasonCode.BAD_USER_NAME_OR_PASSWORD.code()) {
-            return "; check the user name and password (or the client certificate the broker maps to a user)";
-        }
-        if (reasonCode == MqttReasonCode.NOT_AUTHORIZED.code()) {
-            return "; check the user name and password, the client certificate, and whether the broker allows "
-                    + "anonymous clients";
-        }
-        if (reasonCode == MqttReasonCode.UNSUPPORTED_PROTOCOL_VERSION.code()) {
-            return "; try the other MQTT version";
-        }
-        return "";
-    }
-
     // ------------------------------------------------------------------ connecting
 
     private void doConnect(CompletableFuture<ConnectResult> f) {
@@ -650,15 +666,16 @@ public final class MqttClient implements AutoCloseable {
         BrokerUri broker = brokers.get(brokerIndex % brokers.size());
         state = State.CONNECTING;
         attemptDeadline = now() + connectTimeout.toMillis();
-        link = new Link(broker);
+        MqttLink l = new MqttLink(broker, name, transportSupplier, tlsConfig, connectTimeout, linkEvents);
+        link = l;
         log.debug("MQTT client {}: connecting to {}", name, broker);
-        link.start();
+        l.start();
     }
 
     private void abortAttempt() {
         attemptDeadline = Long.MAX_VALUE;
         if (link != null) {
-            Link l = link;
+            MqttLink l = link;
             link = null;
             l.abort();
         }
@@ -668,7 +685,7 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
-    private void onLinkUp(Link l) {
+    private void onLinkUp(MqttLink l) {
         if (l != link || closed) {
             l.abort();
             return;
@@ -679,7 +696,7 @@ public final class MqttClient implements AutoCloseable {
         session.connect(now(), clean);
     }
 
-    private void onBytes(Link l, byte[] data) {
+    private void onBytes(MqttLink l, byte[] data) {
         if (l != link) {
             return;
         }
@@ -690,12 +707,12 @@ public final class MqttClient implements AutoCloseable {
         }
     }
 
-    private void onLinkDown(Link l, Exception cause) {
-        dyingLinks.remove(l);
-        if (l != link) {
+    private void onLinkDown(MqttLink l, Exception cause) {
+        if (l != link || l.downHandled) {
             return;
         }
-        MqttClientException why = describeLinkFailure(l, cause);
+        l.downHandled = true; // a failed write and the reader may both report the end
+        MqttClientException why = ConnectFailures.describe(l, cause, state == State.CONNECTING, options.version());
         if (state == State.CONNECTING && !l.connected) {
             attemptFailed(why);
             return;
@@ -710,46 +727,6 @@ public final class MqttClient implements AutoCloseable {
     }
 
     private MqttClientException linkLossCause;
-
-    private MqttClientException describeLinkFailure(Link l, Exception cause) {
-        if (cause instanceof MqttClientException m) {
-            return m;
-        }
-        if (!l.transportOpen && cause != null) {
-            return new MqttClientException(MqttClientException.Kind.UNREACHABLE, cause instanceof TlsException
-                    ? cause.getMessage() : "cannot reach the broker " + l.broker + ": " + cause.getMessage(), cause);
-        }
-        if (cause instanceof TlsException t) {
-            boolean tlsProblem = !l.handshakeDone || !transportLevel(t);
-            return new MqttClientException(tlsProblem ? MqttClientException.Kind.TLS : MqttClientException.Kind.CONNECTION_LOST,
-                    (l.connected && !tlsProblem ? "connection to " + l.broker + " lost: " : "") + t.getMessage(), t);
-        }
-        if (cause == null) {
-            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
-                    + " closed the connection" + (state != State.CONNECTING ? "" : " before answering CONNECT (does it speak "
-                    + options.version() + (l.broker.tls() ? " with TLS" : " without TLS") + " on this port?)"));
-        }
-        if (state == State.CONNECTING) {
-            return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "the broker " + l.broker
-                    + " dropped the connection before answering CONNECT (" + cause.getMessage() + "): is this an MQTT port "
-                    + (l.broker.tls() ? "with TLS" : "without TLS (mqtt:// is plain TCP, mqtts:// is TLS)") + ", and does the "
-                    + "broker speak " + options.version() + "?", cause);
-        }
-        return new MqttClientException(MqttClientException.Kind.CONNECTION_LOST, "connection to " + l.broker + " lost: "
-                + cause.getMessage(), cause);
-    }
-
-    private static boolean transportLevel(TlsException t) {
-        switch (t.error()) {
-            case IO_ERROR:
-            case CLOSED:
-            case TRUNCATED:
-            case READ_TIMEOUT:
-                return true;
-            default:
-                return false;
-        }
-    }
 
     private void onConnected(MqttEvent.Connected c) {
         attemptDeadline = Long.MAX_VALUE;
@@ -797,7 +774,7 @@ public final class MqttClient implements AutoCloseable {
 
     private void attemptFailed(MqttClientException why) {
         abortAttempt();
-        lastFailure = pickCause(lastFailure, why);
+        lastFailure = ConnectFailures.mostTelling(lastFailure, why);
         log.debug("MQTT client {}: attempt failed: {}", name, why.getMessage());
         brokerIndex++;
         if (userConnectRound) {
@@ -817,28 +794,6 @@ public final class MqttClient implements AutoCloseable {
         }
         notifyLost(why);
         scheduleReconnect();
-    }
-
-    /** Reports the most telling failure across brokers: a refusal or TLS error beats "unreachable". */
-    private static MqttClientException pickCause(MqttClientException previous, MqttClientException next) {
-        if (previous == null) {
-            return next;
-        }
-        return rank(next) >= rank(previous) ? next : previous;
-    }
-
-    private static int rank(MqttClientException e) {
-        switch (e.kind()) {
-            case REFUSED:
-                return 4;
-            case TLS:
-                return 3;
-            case TIMEOUT:
-            case CONNECTION_LOST:
-                return 2;
-            default:
-                return 1;
-        }
     }
 
     private void connectionLost(MqttClientException why, boolean retry) {
@@ -907,16 +862,23 @@ public final class MqttClient implements AutoCloseable {
             complete(f, null, new MqttClientException(MqttClientException.Kind.CLOSED, "disconnect() was called while connecting"));
         }
         connectFutures.clear();
-        if (session.state() == MqttSession.State.CONNECTED && link != null && link.writerReady()) {
+        if (session.state() == MqttSession.State.CONNECTED && link != null && link.ready()) {
             session.disconnect(now());
             session.takeEvents();
             byte[] out = session.takeOutput();
-            Link l = link;
+            MqttLink l = link;
             link = null;
-            l.send(out, List.of(), List.of());
-            l.closeAfterWrites(done);
-            l.killAt = now() + GRACEFUL_CLOSE_MILLIS;
-            dyingLinks.add(l);
+            try {
+                store.flush(); // the output may hold PUBLISHes accepted in this turn: on disk before on the wire
+            } catch (RuntimeException e) {
+                log.error("MQTT client {}: the session store cannot sync: {}", name, e.toString());
+            }
+            // what the batch queued before DISCONNECT goes first, then DISCONNECT, close_notify, close
+            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
+            qos0ThisBatch.clear();
+            qos0Results.clear();
+            l.closeGracefully(GRACEFUL_CLOSE_MILLIS);
+            done.complete(null);
         } else {
             if (link != null) {
                 link.abort();
@@ -929,12 +891,6 @@ public final class MqttClient implements AutoCloseable {
             done.complete(null);
         }
         state = closed ? State.CLOSED : State.DISCONNECTED;
-    }
-
-    private void retire(Link l) {
-        l.closeAfterWrites(null);
-        l.killAt = now() + 500;
-        dyingLinks.add(l);
     }
 
     // ------------------------------------------------------------------ publishing
@@ -1102,23 +1058,19 @@ public final class MqttClient implements AutoCloseable {
         if (handlers.isEmpty()) {
             log.debug("MQTT client {}: no handler for a message to {}; acknowledged and dropped", name, m.message().topic());
         }
-        try {
-            callbacks.execute(() -> {
-                for (MqttMessageHandler h : handlers) {
-                    try {
-                        h.onMessage(m.message());
-                    } catch (Exception | LinkageError | AssertionError ex) {
-                        log.warn("MQTT client {}: a message handler for {} threw (the message is acknowledged anyway)",
-                                name, m.message().topic(), ex);
-                    }
+        callbacks.execute(() -> {
+            for (MqttMessageHandler h : handlers) {
+                try {
+                    h.onMessage(m.message());
+                } catch (Exception | LinkageError | AssertionError ex) {
+                    log.warn("MQTT client {}: a message handler for {} threw (the message is acknowledged anyway)",
+                            name, m.message().topic(), ex);
                 }
-                if (m.message().qos() > 0) {
-                    post(() -> session.acknowledge(m, now()));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            log.debug("MQTT client {}: closing; message to {} not delivered", name, m.message().topic());
-        }
+            }
+            if (m.message().qos() > 0) {
+                post(() -> session.acknowledge(m, now()));
+            }
+        });
     }
 
     /** MQTT topic matching: '+' one level, '#' the rest (including the parent), '$' topics not by leading wildcards. */
@@ -1149,35 +1101,34 @@ public final class MqttClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ completion and shutdown
 
+    /**
+     * Completes a future outside the command loop (its dependents may run long). Inside commands only:
+     * completions are collected per batch and handed over as one task, in order.
+     */
     private <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
-        try {
-            completions.execute(() -> {
-                if (error != null) {
-                    f.completeExceptionally(error);
-                } else {
-                    f.complete(value);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            if (error != null) {
-                f.completeExceptionally(error);
-            } else {
-                f.complete(value);
-            }
-        }
+        completionBatch.add(error != null ? () -> f.completeExceptionally(error) : () -> f.complete(value));
     }
 
-    /** Runs on the session thread when the loop ends: everything still waiting fails with CLOSED. */
+    private void flushCompletions() {
+        if (completionBatch.isEmpty()) {
+            return;
+        }
+        List<Runnable> batch = completionBatch;
+        completionBatch = new ArrayList<>(Math.min(batch.size(), 1024));
+        completions.execute(() -> {
+            for (Runnable r : batch) {
+                r.run(); // a dependent's exception stays in its own future
+            }
+        });
+    }
+
+    /** Runs in the last turn of the command loop: everything still waiting fails with CLOSED. */
     private void shutdown() {
         state = State.CLOSED;
         if (link != null) {
             link.abort();
             link = null;
         }
-        for (Link l : dyingLinks) {
-            l.abort();
-        }
-        dyingLinks.clear();
         try {
             store.flush();
         } catch (RuntimeException e) {
@@ -1212,7 +1163,7 @@ public final class MqttClient implements AutoCloseable {
             f.completeExceptionally(closedPlain);
         }
         Runnable r;
-        while ((r = inbox.poll()) != null) {
+        while ((r = loop.poll()) != null) {
             // commands posted during close: publishers waiting for acceptance must not hang
             try {
                 r.run();
@@ -1220,6 +1171,7 @@ public final class MqttClient implements AutoCloseable {
                 // closing
             }
         }
+        flushCompletions();
     }
 
     private MqttClientException closedException(String what) {
@@ -1241,14 +1193,6 @@ public final class MqttClient implements AutoCloseable {
         return b.toString();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String threadName) {
-        return r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     // ------------------------------------------------------------------ records
 
     private static final class PendingPublish {
@@ -1263,202 +1207,6 @@ public final class MqttClient implements AutoCloseable {
 
     private record PendingSubscribe(Subscription subscription, MqttMessageHandler handler, MqttMessageHandler previous,
                                     CompletableFuture<Integer> future) {
-    }
-
-    // ------------------------------------------------------------------ one connection
-
-    /**
-     * One connection attempt and, if it succeeds, the connection: the reader thread opens the
-     * transport, runs the TLS handshake, then reads; the writer thread writes what the session
-     * thread hands it. Neither touches the session: they post commands.
-     */
-    private final class Link {
-        final BrokerUri broker;
-        final LinkedBlockingQueue<Chunk> writes = new LinkedBlockingQueue<>();
-        volatile Transport transport;
-        volatile TlsConnection tls;
-        volatile boolean transportOpen;
-        volatile boolean handshakeDone;
-        volatile boolean aborted;
-        volatile HandshakeInfo handshake;
-        volatile CompletableFuture<Void> closedFuture;
-        boolean connected; // session thread only
-        long killAt = Long.MAX_VALUE; // session thread only
-        private volatile Thread writer;
-
-        Link(BrokerUri broker) {
-            this.broker = broker;
-        }
-
-        void start() {
-            Thread reader = new Thread(this::readLoop, "tlskit-mqtt-" + name + "-read");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        boolean writerReady() {
-            return writer != null && !aborted;
-        }
-
-        private void readLoop() {
-            Exception failure = null;
-            try {
-                open();
-                if (aborted) {
-                    return;
-                }
-                Thread w = new Thread(this::writeLoop, "tlskit-mqtt-" + name + "-write");
-                w.setDaemon(true);
-                writer = w;
-                w.start();
-                post(() -> onLinkUp(this));
-                byte[] buffer = new byte[READ_BUFFER];
-                while (!aborted) {
-                    int n = tls != null ? tls.read(buffer, 0, buffer.length) : transport.read(buffer, 0, buffer.length, 0);
-                    if (n < 0) {
-                        break;
-                    }
-                    if (n > 0) {
-                        byte[] copy = java.util.Arrays.copyOf(buffer, n);
-                        post(() -> onBytes(this, copy));
-                    }
-                }
-            } catch (Exception e) {
-                failure = e;
-            } finally {
-                if (!aborted) {
-                    Exception why = failure;
-                    post(() -> onLinkDown(this, why));
-                }
-                abort();
-            }
-        }
-
-        private void open() throws IOException {
-            Transport t;
-            if (transportSupplier != null) {
-                try {
-                    t = transportSupplier.get();
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                } catch (RuntimeException e) {
-                    throw new IOException("the transport supplier failed: " + e.getMessage(), e);
-                }
-            } else {
-                t = SocketTransport.connect(broker.host(), broker.port(), connectTimeout);
-            }
-            transport = t;
-            transportOpen = true;
-            if (aborted) {
-                closeTransport();
-                return;
-            }
-            if (broker.tls()) {
-                TlsConfig cfg = tlsConfig != null ? tlsConfig : TlsConfig.client().build();
-                String serverName = cfg.serverName() != null ? cfg.serverName() : broker.host();
-                TlsConnection c = TlsConnection.client(cfg, t, serverName);
-                tls = c;
-                handshake = c.handshake();
-            }
-            handshakeDone = true;
-        }
-
-        void send(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results) {
-            writes.add(new Chunk(bytes, written, results, false, null));
-        }
-
-        void closeAfterWrites(CompletableFuture<Void> done) {
-            closedFuture = done;
-            writes.add(new Chunk(new byte[0], List.of(), List.of(), true, done));
-            if (aborted && done != null) {
-                done.complete(null); // the peer closed first (e.g. right after our DISCONNECT)
-            }
-        }
-
-        private void writeLoop() {
-            try {
-                while (!aborted) {
-                    Chunk c = writes.take();
-                    if (c.close) {
-                        if (tls != null) {
-                            try {
-                                tls.closeNotify();
-                            } catch (TlsException ignored) {
-                                // the peer may be gone already
-                            }
-                        }
-                        abort();
-                        return;
-                    }
-                    try {
-                        if (tls != null) {
-                            tls.write(c.bytes, 0, c.bytes.length);
-                        } else {
-                            transport.write(c.bytes, 0, c.bytes.length);
-                            transport.flush();
-                        }
-                    } catch (IOException e) {
-                        fail(c, e);
-                        if (!aborted) {
-                            post(() -> onLinkDown(this, e));
-                        }
-                        abort();
-                        return;
-                    }
-                    for (int i = 0; i < c.written.size(); i++) {
-                        complete(c.written.get(i), c.results.get(i), null);
-                    }
-                }
-            } catch (InterruptedException e) {
-                // aborted
-            }
-        }
-
-        private void fail(Chunk c, Exception e) {
-            for (CompletableFuture<PublishResult> f : c.written) {
-                complete(f, null, new MqttClientException(MqttClientException.Kind.CONNECTION_LOST,
-                        "the QoS 0 message was not written: " + e.getMessage(), e));
-            }
-        }
-
-        /** Closes the transport at once (unblocks the reader and writer); fails QoS 0 messages not yet written. */
-        void abort() {
-            if (aborted) {
-                return;
-            }
-            aborted = true;
-            closeTransport();
-            Thread w = writer;
-            if (w != null && w != Thread.currentThread()) {
-                w.interrupt();
-            }
-            Chunk c;
-            while ((c = writes.poll()) != null) {
-                fail(c, new IOException("the connection closed"));
-                if (c.done != null) {
-                    c.done.complete(null);
-                }
-            }
-            CompletableFuture<Void> done = closedFuture;
-            if (done != null) {
-                done.complete(null);
-            }
-        }
-
-        private void closeTransport() {
-            Transport t = transport;
-            if (t != null) {
-                try {
-                    t.close();
-                } catch (IOException ignored) {
-                    // closing a broken transport can fail; nothing is left to release
-                }
-            }
-        }
-    }
-
-    private record Chunk(byte[] bytes, List<CompletableFuture<PublishResult>> written, List<PublishResult> results,
-                         boolean close, CompletableFuture<Void> done) {
     }
 
     // ------------------------------------------------------------------ builder

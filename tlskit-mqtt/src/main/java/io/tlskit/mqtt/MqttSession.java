@@ -202,7 +202,9 @@ public final class MqttSession {
                 throw new MqttUsageException(m.qos() > limits.maximumQos() ? MqttError.QOS_NOT_SUPPORTED
                         : MqttError.RETAIN_NOT_SUPPORTED, problem);
             }
-            int size = encoder.encode(publishPacket(m.topic(), m, 1, false, m.properties())).length;
+            // encoding only to measure is skipped when even the largest possible encoding fits (the common case)
+            int size = publishSizeSurelyBelow(m) <= limits.maximumPacketSize() ? 0
+                    : encoder.encode(publishPacket(m.topic(), m, 1, false, m.properties())).length;
             if (size > limits.maximumPacketSize()) {
                 throw new MqttUsageException(MqttError.PACKET_TOO_LARGE_FOR_BROKER, tooLarge("this PUBLISH", size));
             }
@@ -746,6 +748,18 @@ public final class MqttSession {
         output.writeBytes(bytes);
         keepAlive.sent(now);
         return true;
+    }
+
+    /**
+     * An upper bound of a PUBLISH's encoded size without encoding it: fixed header (at most 5),
+     * topic (2 + at most 3 UTF-8 bytes per char), packet identifier, properties (MQTT 5: at most
+     * a 4-byte length when there are none; otherwise unknown, so Long.MAX_VALUE) and the payload.
+     */
+    private long publishSizeSurelyBelow(MqttMessage m) {
+        if (v5 && !m.properties().isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return 5 + 2 + 3L * m.topic().length() + 2 + (v5 ? 4 : 0) + m.payload().length;
     }
 
     private static MqttPacket.Publish publishPacket(String topic, MqttMessage m, int id, boolean dup, MqttProperties props) {

@@ -8,7 +8,8 @@ import java.util.BitSet;
  */
 final class PacketIdAllocator {
     private static final int MAX = 0xFFFF;
-    private final BitSet inUse = new BitSet(MAX + 1);
+    /** Grows with the highest identifier used (8 KiB at most); dropped when none is in use, so idle clients stay small. */
+    private BitSet inUse = new BitSet();
     private int next = 1;
     private int count;
 
@@ -38,6 +39,9 @@ final class PacketIdAllocator {
         if (inUse.get(id)) {
             inUse.clear(id);
             count--;
+            if (count == 0 && inUse.size() > 1024) {
+                inUse = new BitSet(); // round-robin still continues at next
+            }
         }
     }
 

@@ -82,7 +82,10 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  *     call to CONNACK; full TLS handshakes unless --resume (tlskit: TlsConfig.resumption(false)
  *     vs one shared config; Paho: a fresh SSLContext per client vs one shared SSLContext, whose JDK
  *     session cache resumes). Then, all N idle and connected: heap after System.gc() (MemoryMXBean)
- *     and VmRSS compared with before the first client, divided by N. --tls pins the client to one
+ *     and VmRSS compared with before the first client, divided by N, and threads per client (Java
+ *     threads and the kernel's count of the process's threads). RSS is only what the clients keep
+ *     (stacks, native buffers, their heap) with -XX:+AlwaysPreTouch, which scripts/bench-mqtt passes
+ *     to these runs: otherwise heap pages first touched by connect-time garbage count too. --tls pins the client to one
  *     version (default: both offered); --hold keeps the idle clients for a heap histogram.
  * </pre>
  * Results are printed as lines {@code RESULT <metric> <client> <value> <unit> <details>}.
@@ -496,16 +499,31 @@ public final class MqttBench {
     }
 
     static long rssBytes() {
+        long kb = procStatus("VmRSS:");
+        return kb < 0 ? -1 : kb * 1024;
+    }
+
+    /** All threads of the process as the kernel counts them (JVM-internal ones included), or -1. */
+    static long osThreads() {
+        return procStatus("Threads:");
+    }
+
+    private static long procStatus(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // not Linux
         }
         return -1;
+    }
+
+    /** Without it, RSS growth includes heap pages touched for the first time while connecting (garbage), not only what the clients keep. */
+    static boolean heapPreTouched() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
     }
 
     interface Connector {
@@ -561,6 +579,7 @@ public final class MqttBench {
         long heapBefore = heapAfterGc();
         long rssBefore = rssBytes();
         int threadsBefore = Thread.activeCount();
+        long osThreadsBefore = osThreads();
 
         List<Object> keep = Collections.synchronizedList(new ArrayList<>());
         List<Long> nanos = new CopyOnWriteArrayList<>();
@@ -614,8 +633,12 @@ public final class MqttBench {
         long heapAfter = heapAfterGc();
         long rssAfter = rssBytes();
         int threadsAfter = Thread.activeCount();
+        long osThreadsAfter = osThreads();
         String memDetails = "n=" + n + " heap_before=" + heapBefore + " heap_after=" + heapAfter + " rss_before=" + rssBefore
-                + " rss_after=" + rssAfter + " threads_per_client=" + String.format(Locale.ROOT, "%.1f", (threadsAfter - threadsBefore) / (double) n)
+                + " rss_after=" + rssAfter + " heap_pretouched=" + heapPreTouched()
+                + " threads_per_client=" + String.format(Locale.ROOT, "%.1f", (threadsAfter - threadsBefore) / (double) n)
+                + " os_threads_before=" + osThreadsBefore + " os_threads_after=" + osThreadsAfter
+                + " os_threads_per_client=" + String.format(Locale.ROOT, "%.2f", (osThreadsAfter - osThreadsBefore) / (double) n)
                 + " still_connected=" + stillConnected(keep);
         result("heap_per_conn_bytes", label, (heapAfter - heapBefore) / (double) n, "B", memDetails);
         result("rss_per_conn_bytes", label, (rssAfter - rssBefore) / (double) n, "B", memDetails);
