@@ -393,6 +393,11 @@ public final class MqttClient implements AutoCloseable {
                 l.abort(); // a write blocked on a broker that stopped reading (no keep-alive to end it)
             }
             loop.awaitStopped(5_000);
+            MqttLink last = link; // the loop has stopped: no reconnect replaces it now
+            if (last != null) {
+                last.abort(); // no-op when the loop already closed it
+                last.awaitReaderExit(2_000);
+            }
             // the shared pool is not ours to shut down: wait (briefly) for this client's queued callbacks instead
             callbacks.awaitIdle(2, TimeUnit.SECONDS);
             completions.awaitIdle(2, TimeUnit.SECONDS);

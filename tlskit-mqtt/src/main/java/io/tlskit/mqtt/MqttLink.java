@@ -52,6 +52,7 @@ final class MqttLink {
     private volatile long writeSince;
     private volatile long writeLimitNanos = Long.MAX_VALUE;
     private volatile long stalledMillis;
+    private volatile Thread reader;
 
     // inside the client's command loop only
     boolean connected;
@@ -68,9 +69,18 @@ final class MqttLink {
     }
 
     void start() {
-        Thread reader = new Thread(this::readLoop, "tlskit-mqtt-" + name + "-read");
-        reader.setDaemon(true);
-        reader.start();
+        Thread t = new Thread(this::readLoop, "tlskit-mqtt-" + name + "-read");
+        t.setDaemon(true);
+        reader = t;
+        t.start();
+    }
+
+    /** Waits up to {@code millis} for the reader thread to end (after {@link #abort}): close() leaves no thread behind. */
+    void awaitReaderExit(long millis) throws InterruptedException {
+        Thread t = reader;
+        if (t != null && t != Thread.currentThread()) {
+            t.join(millis);
+        }
     }
 
     /** Connected (handshake done) and not aborted: writes may go out. */
