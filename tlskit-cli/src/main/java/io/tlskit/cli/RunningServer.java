@@ -28,6 +28,11 @@ public final class RunningServer implements AutoCloseable {
         return http.port();
     }
 
+    /** "epoll" or "nio". */
+    public String ioTransport() {
+        return http.ioTransport();
+    }
+
     /** The HTTPS server (its counters: {@link HttpsServer#stats()}). */
     public HttpsServer http() {
         return http;

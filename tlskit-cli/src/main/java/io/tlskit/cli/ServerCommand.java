@@ -56,6 +56,10 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             description = "Requests served on one keep-alive connection before the server closes it (default ${DEFAULT-VALUE}).")
     int maxRequestsPerConnection;
 
+    @Option(names = "--io", paramLabel = "auto|epoll|nio", defaultValue = "auto",
+            description = "Socket layer: Linux's native epoll when it loads (auto, the default), or Java NIO.")
+    String io;
+
     @Mixin
     TlsOptions tls;
 
@@ -122,6 +126,7 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                 .idleTimeout(idle)
                 .maxConnections(maxConnections)
                 .maxRequestsPerConnection(maxRequestsPerConnection)
+                .preferEpoll(preferEpoll())
                 .serverHeader("tlskit/" + Main.Version.version());
         if (!cli.verbose) {
             // with -v the default access log: INFO on io.tlskit.http.access, which Cli.configureLogging shows
@@ -161,7 +166,11 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                     cli.out.println(pki.serverNote);
                 }
             }
-            cli.out.println("tlskit server listening on " + url);
+            if (io.equalsIgnoreCase("epoll") && !server.ioTransport().equals("epoll")) {
+                throw new CliException("--io epoll: Netty's native epoll transport does not load here (not Linux x86_64, "
+                        + "or the jar lacks it); use --io auto or --io nio");
+            }
+            cli.out.println("tlskit server listening on " + url + " (" + server.ioTransport() + ")");
             if (pki != null) {
                 cli.out.println("trust this CA: " + pki.caPem);
                 cli.out.println("curl --cacert " + pki.caPem + " " + url);
@@ -207,5 +216,17 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
         }
         String literal = address.getHostAddress();
         return literal.indexOf(':') >= 0 ? "[" + literal + "]" : literal;
+    }
+
+    private boolean preferEpoll() {
+        switch (io.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto":
+            case "epoll":
+                return true;
+            case "nio":
+                return false;
+            default:
+                throw new CliException("--io must be auto, epoll or nio, was '" + io + "'");
+        }
     }
 }

@@ -276,6 +276,23 @@ class ServerCommandTest {
     }
 
     @Test
+    void servesTheSameOnNativeEpollAndOnNio() throws Exception {
+        Path home = tmp.resolve("home");
+        for (String io : new String[] {"epoll", "nio"}) {
+            try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--port", "0", "--io", io)) {
+                assertThat(s.out()).contains("listening on https://localhost:" + s.port() + "/ (" + io + ")");
+                String url = "https://localhost:" + s.port() + "/status.json";
+                PeerProcess.Result two = curl("--cacert", home.resolve("ca.pem").toString(), "-o", "/dev/null",
+                        "-w", "%{http_code} connects=%{num_connects}\n", url, url).orThrow();
+                assertThat(two.output).as(io).containsSubsequence("200 connects=1", "200 connects=0");
+            }
+        }
+        CliRun bad = CliRun.run("server", "--home", home.toString(), "--port", "0", "--io", "kqueue");
+        bad.assertOneLineError();
+        assertThat(bad.err).contains("--io must be auto, epoll or nio");
+    }
+
+    @Test
     void listensOnIpv6Loopback() throws Exception {
         Path home = tmp.resolve("home");
         try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--bind", "::1", "--port", "0")) {

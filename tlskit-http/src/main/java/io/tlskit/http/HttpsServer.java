@@ -122,6 +122,7 @@ public final class HttpsServer implements AutoCloseable {
             .configSupplier(tls)
             .idleTimeout(Duration.ZERO) // the HTTP layer runs its own idle policy (it knows when it is busy)
             .eventLoopThreads(b.eventLoopThreads)
+            .preferEpoll(b.preferEpoll)
             .childHandler(ch -> {
                 HttpConnection connection = new HttpConnection(this, connectionIds.incrementAndGet());
                 if (idleTimeoutMillis > 0) {
@@ -142,6 +143,11 @@ public final class HttpsServer implements AutoCloseable {
     /** Binds and starts serving; returns the port (useful with port 0). */
     public int start() throws IOException {
         return tlsServer.start();
+    }
+
+    /** "epoll" or "nio": the socket layer chosen at {@link #start()}. */
+    public String ioTransport() {
+        return tlsServer.ioTransport();
     }
 
     /** The bound port, or -1 before {@link #start()}. */
@@ -322,6 +328,7 @@ public final class HttpsServer implements AutoCloseable {
         private String serverHeader = defaultServerHeader();
         private Consumer<AccessLogEntry> accessLog = AccessLogEntry.DEFAULT_SINK;
         private Executor handlerExecutor;
+        private boolean preferEpoll;
         private int eventLoopThreads;
 
         private Builder() {
@@ -476,6 +483,15 @@ public final class HttpsServer implements AutoCloseable {
          */
         public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Use Linux's native epoll instead of NIO when netty-transport-native-epoll (linux classifier)
+         * is on the class path and loads; NIO otherwise. Off by default; {@code tlskit server} turns it on.
+         */
+        public Builder preferEpoll(boolean prefer) {
+            this.preferEpoll = prefer;
             return this;
         }
 

@@ -84,6 +84,7 @@ public final class TlsServer implements AutoCloseable {
     private final ChannelGroup children = new DefaultChannelGroup("tlskit-server-children", GlobalEventExecutor.INSTANCE);
 
     private EventLoopGroup bossGroup;
+    private volatile String ioTransport = "none";
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private volatile int port = -1;
@@ -122,6 +123,7 @@ public final class TlsServer implements AutoCloseable {
             bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tlskit-accept", true));
             workerGroup = new NioEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("tlskit-io", true));
         }
+        ioTransport = channelClass == NioServerSocketChannel.class ? "nio" : "epoll";
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
             .channel(channelClass)
@@ -143,7 +145,7 @@ public final class TlsServer implements AutoCloseable {
         serverChannel = bound.channel();
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         TlsHandler.LOG.debug("listening on {}:{} ({}, max {} connections, idle timeout {})", host, port,
-            channelClass == NioServerSocketChannel.class ? "nio" : "epoll",
+            ioTransport,
             limiter.maxConnections(), idlePolicy == null ? "off" : idlePolicy.timeout().toMillis() + " ms");
         return port;
     }
@@ -178,6 +180,11 @@ public final class TlsServer implements AutoCloseable {
         if (childInitializer != null) {
             childInitializer.initChannel(ch);
         }
+    }
+
+    /** The socket layer in use once started: "epoll" (Linux native, when on the class path and asked for) or "nio". */
+    public String ioTransport() {
+        return ioTransport;
     }
 
     /** The bound port, or -1 before {@link #start()}. */
