@@ -26,6 +26,7 @@ import io.tlskit.TlsException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -69,8 +70,11 @@ import org.slf4j.LoggerFactory;
  * an application that honours {@code isWritable()} also bounds its plaintext.
  *
  * <p>Each write's promise completes when the last record holding its bytes has been written to the
- * socket (or fails with the cause). Writes are not coalesced: each {@code write()} of up to one
- * record's worth of plaintext becomes one record.
+ * socket (or fails with the cause). Small writes waiting together are coalesced into one record
+ * (up to {@link TlsEngine#maxPlaintextPerRecord()} bytes of plaintext); the records made by one flush
+ * are passed on as one buffer with one promise (a new one every 64 KiB), so a flush costs one write
+ * and one listener however many writes and records it holds. When that write fails, every write
+ * whose last bytes it held fails with the same cause.
  *
  * <p>Not {@code @Sharable}. All methods except {@link #handshakeFuture()}, {@link #handshakeInfo()}
  * and {@link #failure()} are for the channel's event loop.
@@ -82,6 +86,8 @@ public final class TlsHandler extends ChannelDuplexHandler {
     static final int MAX_INPUT_SLICE = 17 * 1024;
     /** A burst above this many bytes of plaintext asks for the engine's queues to be trimmed afterwards. */
     private static final int BURST_BYTES = 2048;
+    /** Records are handed to the next handler in buffers of about this many bytes (one write, one promise). */
+    private static final int MAX_BATCH = 64 * 1024;
 
     /** One copy buffer per event-loop thread, for direct buffers (the engine reads and writes byte[]). */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -431,16 +437,23 @@ public final class TlsHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * Encrypts flushed plaintext one record at a time while this connection's ciphertext waiting for
-     * the socket stays below the channel's high water mark (or regardless of it when closing).
+     * Encrypts flushed plaintext while this connection's ciphertext waiting for the socket stays below
+     * the channel's high water mark (or regardless of it when closing). Small writes are gathered into
+     * one record (up to {@link TlsEngine#maxPlaintextPerRecord()}); the records of one pass go to the
+     * next handler as one buffer with one promise (at most {@value #MAX_BATCH} bytes each), whose
+     * completion completes the promises of the writes it finished.
      */
     private void encryptPending(ChannelHandlerContext ctx, boolean ignoreWaterMark) {
         if (encrypting || info == null || failure != null || engine == null) {
             return;
         }
         encrypting = true;
+        ByteBuf batch = null;
+        ArrayList<ChannelPromise> promises = new ArrayList<>(4);
+        int recordPromisesFrom = 0;
         try {
             int high = ctx.channel().config().getWriteBufferHighWaterMark();
+            int maxRecord = Math.min(engine.maxPlaintextPerRecord(), MAX_INPUT_SLICE);
             while (flushRequested) {
                 Object msg = pending.current();
                 if (msg == null) {
@@ -454,66 +467,119 @@ public final class TlsHandler extends ChannelDuplexHandler {
                     paused = true;
                     break;
                 }
+                recordPromisesFrom = promises.size();
                 ByteBuf plain = (ByteBuf) msg;
-                int chunk = Math.min(Math.min(plain.readableBytes(), engine.maxPlaintextPerRecord()), MAX_INPUT_SLICE);
-                if (chunk > 0) {
-                    if (plain.hasArray()) {
-                        engine.writePlaintext(plain.array(), plain.arrayOffset() + plain.readerIndex(), chunk);
-                    } else {
-                        byte[] scratch = SCRATCH.get();
-                        plain.getBytes(plain.readerIndex(), scratch, 0, chunk);
-                        engine.writePlaintext(scratch, 0, chunk);
+                int readable = plain.readableBytes();
+                int chunk;
+                if (readable >= maxRecord || readable == 0 || pending.size() == 1) {
+                    // one buffer's bytes (or the first record's worth of them) as they are
+                    chunk = Math.min(readable, maxRecord);
+                    if (chunk > 0) {
+                        if (plain.hasArray()) {
+                            engine.writePlaintext(plain.array(), plain.arrayOffset() + plain.readerIndex(), chunk);
+                        } else {
+                            byte[] scratch = SCRATCH.get();
+                            plain.getBytes(plain.readerIndex(), scratch, 0, chunk);
+                            engine.writePlaintext(scratch, 0, chunk);
+                        }
+                        plain.skipBytes(chunk);
                     }
-                    plain.skipBytes(chunk);
-                    if (chunk > BURST_BYTES) {
-                        burst = true;
+                    if (!plain.isReadable()) {
+                        promises.add(pending.remove()); // remove() releases plain
                     }
+                } else {
+                    // several small writes: gather them into one record
+                    byte[] scratch = SCRATCH.get();
+                    chunk = 0;
+                    while (chunk < maxRecord && (msg = pending.current()) != null) {
+                        plain = (ByteBuf) msg;
+                        int n = Math.min(plain.readableBytes(), maxRecord - chunk);
+                        plain.getBytes(plain.readerIndex(), scratch, chunk, n);
+                        plain.skipBytes(n);
+                        chunk += n;
+                        if (plain.isReadable()) {
+                            break;
+                        }
+                        promises.add(pending.remove());
+                    }
+                    engine.writePlaintext(scratch, 0, chunk);
                 }
-                ChannelPromise userPromise = plain.isReadable() ? null : pending.remove(); // remove() releases plain
-                ByteBuf record = takeOutput(ctx);
-                if (record == null) {
-                    if (userPromise != null) {
-                        ctx.write(Unpooled.EMPTY_BUFFER, userPromise); // keeps its place in the write order
-                    }
-                    continue;
+                recordPromisesFrom = promises.size();
+                if (chunk > BURST_BYTES) {
+                    burst = true;
                 }
-                int size = record.readableBytes();
-                ciphertextInFlight += size;
-                ChannelPromise recordPromise = ctx.newPromise();
-                recordPromise.addListener(new RecordWritten(ctx, size, userPromise));
-                ctx.write(record, recordPromise);
+                int n = engine.pendingOutput();
+                if (n > 0) {
+                    if (batch == null) {
+                        long estimate = Math.min(pending.bytes(), MAX_BATCH) + n + 256;
+                        batch = ctx.alloc().directBuffer((int) Math.min(estimate, MAX_BATCH + 17 * 1024));
+                    }
+                    batch.ensureWritable(n);
+                    int got = engine.takeOutput(batch.internalNioBuffer(batch.writerIndex(), n));
+                    batch.writerIndex(batch.writerIndex() + got);
+                    ciphertextInFlight += got;
+                }
+                if (batch != null && batch.readableBytes() >= MAX_BATCH) {
+                    writeBatch(ctx, batch, promises);
+                    batch = null;
+                    promises = new ArrayList<>(4);
+                    recordPromisesFrom = 0;
+                }
             }
         } catch (TlsException e) {
+            // the writes whose bytes did not become a record fail; the records made so far go out first
+            for (int i = recordPromisesFrom; i < promises.size(); i++) {
+                promises.get(i).tryFailure(e);
+            }
+            promises.subList(recordPromisesFrom, promises.size()).clear();
+            writeBatch(ctx, batch, promises);
+            batch = null;
             encrypting = false;
             fail(ctx, e);
         } finally {
-            encrypting = false;
+            if (encrypting) {
+                encrypting = false;
+                writeBatch(ctx, batch, promises);
+            }
         }
     }
 
-    /** Completes the application's promise and resumes encryption once the socket took enough. */
-    private final class RecordWritten implements ChannelFutureListener {
+    /** Writes one batch of records (or nothing but the promises, to keep their place in the write order). */
+    private void writeBatch(ChannelHandlerContext ctx, ByteBuf batch, ArrayList<ChannelPromise> promises) {
+        if (batch == null && promises.isEmpty()) {
+            return;
+        }
+        int size = batch == null ? 0 : batch.readableBytes();
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener(new RecordsWritten(ctx, size, promises));
+        ctx.write(batch == null ? Unpooled.EMPTY_BUFFER : batch, promise);
+    }
+
+    /** Completes the application's promises and resumes encryption once the socket took enough. */
+    private final class RecordsWritten implements ChannelFutureListener {
         private final ChannelHandlerContext ctx;
         private final int size;
-        private final ChannelPromise userPromise;
+        private final ArrayList<ChannelPromise> userPromises;
 
-        RecordWritten(ChannelHandlerContext ctx, int size, ChannelPromise userPromise) {
+        RecordsWritten(ChannelHandlerContext ctx, int size, ArrayList<ChannelPromise> userPromises) {
             this.ctx = ctx;
             this.size = size;
-            this.userPromise = userPromise;
+            this.userPromises = userPromises;
         }
 
         @Override
         public void operationComplete(ChannelFuture future) {
             ciphertextInFlight -= size;
-            if (userPromise != null) {
-                if (future.isSuccess()) {
+            Throwable cause = future.cause();
+            for (int i = 0, n = userPromises.size(); i < n; i++) {
+                ChannelPromise userPromise = userPromises.get(i);
+                if (cause == null) {
                     userPromise.trySuccess();
                 } else {
-                    userPromise.tryFailure(future.cause());
+                    userPromise.tryFailure(cause);
                 }
             }
-            if (paused && future.isSuccess() && ciphertextInFlight <= ctx.channel().config().getWriteBufferLowWaterMark()) {
+            if (paused && cause == null && ciphertextInFlight <= ctx.channel().config().getWriteBufferLowWaterMark()) {
                 paused = false;
                 encryptPending(ctx, false);
                 ctx.flush();

@@ -172,6 +172,91 @@ class TlsHandlerTest {
     }
 
     @Test
+    void manySmallWritesThenOneFlushArriveInOrderInFewRecordsAndEveryPromiseCompletes() {
+        TlsHandler client = TlsHandler.client(clientConfig().build(), "localhost", "test");
+        TlsHandler server = TlsHandler.server(serverConfig().build());
+        EmbeddedChannel c = channel(client, new Events());
+        EmbeddedChannel s = channel(server, new Events());
+
+        // before the handshake: queued, then sent in order after it
+        StringBuilder expected = new StringBuilder();
+        List<ChannelFuture> writes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String text = "early " + i + "\n";
+            expected.append(text);
+            writes.add(c.write(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+        }
+        c.flush();
+        pump(c, s);
+        assertThat(client.handshakeFuture().isSuccess()).isTrue();
+        assertThat(writes).allSatisfy(f -> assertThat(f.isSuccess()).isTrue());
+        assertThat(drainText(s)).isEqualTo(expected.toString());
+
+        // after it: small writes (some with the void promise, one empty), a big one in the middle, one flush
+        expected.setLength(0);
+        writes.clear();
+        char[] big = new char[40_000];
+        java.util.Arrays.fill(big, 'b');
+        for (int i = 0; i < 60; i++) {
+            String text = i == 30 ? new String(big) : i == 45 ? "" : "line " + i + "\n";
+            expected.append(text);
+            ByteBuf buf = i % 2 == 0 ? Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)
+                : Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.UTF_8));
+            if (i % 7 == 3) {
+                c.write(buf, c.voidPromise());
+            } else {
+                writes.add(c.write(buf));
+            }
+        }
+        assertThat(writes).allSatisfy(f -> assertThat(f.isDone()).isFalse());
+        c.flush();
+        List<Integer> records = pump(c, s);
+        assertThat(writes).allSatisfy(f -> assertThat(f.isSuccess()).isTrue());
+        assertThat(drainText(s)).isEqualTo(expected.toString());
+        // coalesced: about as many records as 16 KiB pieces, not one per write
+        assertThat(records).hasSizeLessThanOrEqualTo(expected.length() / 16384 + 2);
+        assertThat(client.ciphertextQueued()).isZero();
+    }
+
+    @Test
+    void aFailedWriteFailsTheWritesItHeldAndOnlyThose() {
+        TlsHandler client = TlsHandler.client(clientConfig().build(), "localhost", "test");
+        TlsHandler server = TlsHandler.server(serverConfig().build());
+        java.util.concurrent.atomic.AtomicBoolean failWrites = new java.util.concurrent.atomic.AtomicBoolean();
+        java.io.IOException boom = new java.io.IOException("boom");
+        io.netty.channel.ChannelOutboundHandlerAdapter socket = new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                if (failWrites.get()) {
+                    io.netty.util.ReferenceCountUtil.release(msg);
+                    promise.setFailure(boom);
+                } else {
+                    ctx.write(msg, promise);
+                }
+            }
+        };
+        EmbeddedChannel c = new EmbeddedChannel(socket, client, new Events());
+        channels.add(c);
+        EmbeddedChannel s = channel(server, new Events());
+        pump(c, s);
+        assertThat(client.handshakeFuture().isSuccess()).isTrue();
+
+        ChannelFuture ok = c.writeAndFlush(Unpooled.copiedBuffer("ok\n", StandardCharsets.UTF_8));
+        failWrites.set(true);
+        ChannelFuture a = c.write(Unpooled.copiedBuffer("a\n", StandardCharsets.UTF_8));
+        ChannelFuture b = c.write(Unpooled.copiedBuffer("b\n", StandardCharsets.UTF_8));
+        c.flush();
+        failWrites.set(false);
+        ChannelFuture later = c.writeAndFlush(Unpooled.copiedBuffer("later\n", StandardCharsets.UTF_8));
+
+        assertThat(ok.isSuccess()).isTrue();
+        assertThat(a.cause()).isSameAs(boom);
+        assertThat(b.cause()).isSameAs(boom);
+        assertThat(later.isSuccess()).isTrue();
+        assertThat(client.ciphertextQueued()).isZero();
+    }
+
+    @Test
     void closeSendsCloseNotifyAndThePeerClosesToo() {
         TlsHandler client = TlsHandler.client(clientConfig().build(), "localhost", "test");
         TlsHandler server = TlsHandler.server(serverConfig().build());
