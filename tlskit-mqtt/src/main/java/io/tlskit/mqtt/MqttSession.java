@@ -3,13 +3,11 @@ package io.tlskit.mqtt;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,15 +54,14 @@ public final class MqttSession {
     private final KeepAlive keepAlive = new KeepAlive();
 
     // durable (mirrors the store), in publish order
-    private final LinkedHashMap<Integer, OutgoingMessage> outgoing = new LinkedHashMap<>();
+    // plus, per connection: which are on the wire, and the first one not (re)sent yet
+    private final OutgoingQueue outgoing = new OutgoingQueue();
     private final LinkedHashSet<Integer> incomingQos2 = new LinkedHashSet<>();
     // session-long, in memory
     private final LinkedHashMap<Integer, Inbound> unacked = new LinkedHashMap<>();
     private final LinkedHashMap<Integer, MqttPacket> control = new LinkedHashMap<>();
     private final ArrayDeque<MqttMessage> qos0Backlog = new ArrayDeque<>();
     // per connection
-    private final Set<Integer> onWire = new HashSet<>();
-    private final LinkedHashSet<Integer> unsent = new LinkedHashSet<>(); // stored, not yet (re)sent here; publish order
     private MqttDecoder decoder;
     private OutgoingTopicAliases outAliases;
     private IncomingTopicAliases inAliases;
@@ -88,7 +85,7 @@ public final class MqttSession {
         SessionState saved = store.load();
         for (OutgoingMessage m : saved.outgoing()) {
             ids.reserve(m.packetId());
-            outgoing.put(m.packetId(), m);
+            outgoing.append(m.packetId(), m.message(), m.phase());
         }
         incomingQos2.addAll(saved.incomingQos2());
         resetConnection();
@@ -225,8 +222,7 @@ public final class MqttSession {
             ids.release(id);
             throw e;
         }
-        outgoing.put(id, om);
-        unsent.add(id);
+        outgoing.append(id, m, OutgoingPhase.QUEUED);
         pump(now);
         return id;
     }
@@ -376,12 +372,12 @@ public final class MqttSession {
 
     /** The durable state as the session sees it now (equal to what the store holds). */
     public SessionState sessionState() {
-        return new SessionState(new ArrayList<>(outgoing.values()), new ArrayList<>(incomingQos2));
+        return new SessionState(outgoing.records(), new ArrayList<>(incomingQos2));
     }
 
     /** Outgoing QoS 1/2 messages with a PUBLISH or PUBREL on the current connection. */
     public int inFlight() {
-        return onWire.size();
+        return outgoing.onWireCount();
     }
 
     public MqttVersion version() {
@@ -462,7 +458,7 @@ public final class MqttSession {
         if (!c.sessionPresent()) {
             brokerHasNoSession();
         }
-        unsent.addAll(outgoing.keySet());
+        outgoing.rewind(); // everything stored is (re)sent on this connection, in publish order
         resume(now);
     }
 
@@ -480,13 +476,15 @@ public final class MqttSession {
         unacked.clear();
         int republished = 0;
         List<MqttEvent> completed = new ArrayList<>();
-        for (OutgoingMessage m : new ArrayList<>(outgoing.values())) {
-            if (m.phase() == OutgoingPhase.PUBREL_SENT) {
-                finishOutgoing(m.packetId());
-                completed.add(new MqttEvent.PublishCompleted(m.packetId(), 0, MqttProperties.EMPTY));
-            } else if (m.phase() == OutgoingPhase.PUBLISH_SENT) {
-                store.updatePhase(m.packetId(), OutgoingPhase.QUEUED);
-                outgoing.put(m.packetId(), m.withPhase(OutgoingPhase.QUEUED));
+        OutgoingQueue.Entry next;
+        for (OutgoingQueue.Entry m = outgoing.first(); m != null; m = next) {
+            next = m.next; // before finishOutgoing unlinks m
+            if (m.phase == OutgoingPhase.PUBREL_SENT) {
+                finishOutgoing(m.id);
+                completed.add(new MqttEvent.PublishCompleted(m.id, 0, MqttProperties.EMPTY));
+            } else if (m.phase == OutgoingPhase.PUBLISH_SENT) {
+                store.updatePhase(m.id, OutgoingPhase.QUEUED);
+                m.phase = OutgoingPhase.QUEUED;
                 republished++;
             }
         }
@@ -577,8 +575,8 @@ public final class MqttSession {
     }
 
     private void onPubAck(MqttPacket.PubAck a, long now) throws MqttProtocolException {
-        OutgoingMessage m = inFlight(a.packetId(), "PUBACK");
-        if (m.message().qos() != 1) {
+        OutgoingQueue.Entry m = inFlight(a.packetId(), "PUBACK");
+        if (m.message.qos() != 1) {
             throw new MqttProtocolException(MqttError.PROTOCOL_ERROR, "the broker sent PUBACK for packet identifier "
                     + a.packetId() + ", a QoS 2 message that expects PUBREC");
         }
@@ -591,15 +589,15 @@ public final class MqttSession {
 
     private void onPubRec(MqttPacket.PubRec r, long now) throws MqttProtocolException {
         int id = r.packetId();
-        OutgoingMessage m = outgoing.get(id);
-        if (v5 && (m == null || !onWire.contains(id))) {
+        OutgoingQueue.Entry m = outgoing.get(id);
+        if (v5 && (m == null || !outgoing.onWire(m))) {
             // MQTT 5 §4.3.3: answer with PUBREL 0x92 rather than failing (a recovery leftover)
             log.debug("PUBREC for unknown packet identifier {}; answering PUBREL 0x92", id);
             write(new MqttPacket.PubRel(id, MqttReasonCode.PACKET_IDENTIFIER_NOT_FOUND.code(), MqttProperties.EMPTY), now);
             return;
         }
         m = inFlight(id, "PUBREC");
-        if (m.message().qos() != 2) {
+        if (m.message.qos() != 2) {
             throw new MqttProtocolException(MqttError.PROTOCOL_ERROR, "the broker sent PUBREC for packet identifier "
                     + id + ", a QoS 1 message that expects PUBACK");
         }
@@ -609,16 +607,16 @@ public final class MqttSession {
             pump(now);
             return;
         }
-        if (m.phase() != OutgoingPhase.PUBREL_SENT) {
+        if (m.phase != OutgoingPhase.PUBREL_SENT) {
             store.updatePhase(id, OutgoingPhase.PUBREL_SENT);
-            outgoing.put(id, m.withPhase(OutgoingPhase.PUBREL_SENT));
+            m.phase = OutgoingPhase.PUBREL_SENT;
         }
         write(new MqttPacket.PubRel(id, 0, MqttProperties.EMPTY), now);
     }
 
     private void onPubComp(MqttPacket.PubComp c, long now) throws MqttProtocolException {
-        OutgoingMessage m = inFlight(c.packetId(), "PUBCOMP");
-        if (m.phase() != OutgoingPhase.PUBREL_SENT) {
+        OutgoingQueue.Entry m = inFlight(c.packetId(), "PUBCOMP");
+        if (m.phase != OutgoingPhase.PUBREL_SENT) {
             throw new MqttProtocolException(MqttError.PROTOCOL_ERROR, "the broker sent PUBCOMP for packet identifier "
                     + c.packetId() + " before we sent PUBREL for it");
         }
@@ -699,33 +697,45 @@ public final class MqttSession {
             return;
         }
         int window = Math.min(options.maxInflight(), v5 ? limits.receiveMaximum() : 0xFFFF);
-        while (onWire.size() < window && !unsent.isEmpty()) {
-            int id = unsent.iterator().next();
-            unsent.remove(id);
-            OutgoingMessage m = outgoing.get(id);
-            if (m.phase() == OutgoingPhase.PUBREL_SENT) {
+        OutgoingQueue.Entry m;
+        while (outgoing.onWireCount() < window && (m = outgoing.cursor()) != null) {
+            int id = m.id;
+            if (m.phase == OutgoingPhase.PUBREL_SENT) {
                 write(new MqttPacket.PubRel(id, 0, MqttProperties.EMPTY), now);
-                onWire.add(id);
+                outgoing.markSent(m);
                 continue;
             }
-            String problem = limitProblem(m.message());
+            String problem = limitProblem(m.message);
             if (problem != null) {
-                failOutgoing(id, m.message().qos() > limits.maximumQos() ? MqttReasonCode.QOS_NOT_SUPPORTED.code()
+                outgoing.skip(m);
+                failOutgoing(id, m.message.qos() > limits.maximumQos() ? MqttReasonCode.QOS_NOT_SUPPORTED.code()
                         : MqttReasonCode.RETAIN_NOT_SUPPORTED.code(), problem);
                 continue;
             }
-            if (m.phase() == OutgoingPhase.QUEUED) {
+            if (m.phase == OutgoingPhase.QUEUED) {
                 store.updatePhase(id, OutgoingPhase.PUBLISH_SENT); // before the bytes exist: DUP=1 from now on
-                outgoing.put(id, m.withPhase(OutgoingPhase.PUBLISH_SENT));
-            }
-            if (!sendPublish(m.message(), id, m.dup(), now)) {
-                int size = encoder.encode(publishPacket(m.message().topic(), m.message(), id, m.dup(),
-                        m.message().properties())).length;
-                failOutgoing(id, MqttReasonCode.PACKET_TOO_LARGE.code(), tooLarge("the queued PUBLISH", size));
+                // the DUP flag of this send is decided by the phase before the change, as before
+                boolean dup = m.dup();
+                m.phase = OutgoingPhase.PUBLISH_SENT;
+                if (!send(m, dup, now)) {
+                    continue;
+                }
+            } else if (!send(m, m.dup(), now)) {
                 continue;
             }
-            onWire.add(id);
+            outgoing.markSent(m);
         }
+    }
+
+    /** Sends a stored message's PUBLISH; if it is too large for the broker, fails it instead (false). */
+    private boolean send(OutgoingQueue.Entry m, boolean dup, long now) {
+        if (sendPublish(m.message, m.id, dup, now)) {
+            return true;
+        }
+        int size = encoder.encode(publishPacket(m.message.topic(), m.message, m.id, dup, m.message.properties())).length;
+        outgoing.skip(m);
+        failOutgoing(m.id, MqttReasonCode.PACKET_TOO_LARGE.code(), tooLarge("the queued PUBLISH", size));
+        return false;
     }
 
     /** Encodes and queues a PUBLISH, with a topic alias when the broker allows them; false if it is too large. */
@@ -788,9 +798,9 @@ public final class MqttSession {
         return id;
     }
 
-    private OutgoingMessage inFlight(int id, String what) throws MqttProtocolException {
-        OutgoingMessage m = outgoing.get(id);
-        if (m == null || !onWire.contains(id)) {
+    private OutgoingQueue.Entry inFlight(int id, String what) throws MqttProtocolException {
+        OutgoingQueue.Entry m = outgoing.get(id);
+        if (m == null || !outgoing.onWire(m)) {
             throw new MqttProtocolException(MqttError.UNKNOWN_PACKET_ID, "the broker sent " + what
                     + " for packet identifier " + id + ", but no message with that identifier is in flight");
         }
@@ -800,8 +810,6 @@ public final class MqttSession {
     private void finishOutgoing(int id) {
         store.complete(id);
         outgoing.remove(id);
-        onWire.remove(id);
-        unsent.remove(id);
         ids.release(id);
     }
 
@@ -834,11 +842,11 @@ public final class MqttSession {
     }
 
     private void checkPublishProperties(MqttProperties props) {
+        if (props.isEmpty()) {
+            return; // the common case: nothing to check, no set to build
+        }
         if (!v5) {
-            if (!props.isEmpty()) {
-                throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "message properties exist only in MQTT 5");
-            }
-            return;
+            throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "message properties exist only in MQTT 5");
         }
         for (MqttProperty p : props.present()) {
             if (!p.allowedIn(PacketType.PUBLISH) || p == MqttProperty.SUBSCRIPTION_IDENTIFIER || p == MqttProperty.TOPIC_ALIAS) {
@@ -894,8 +902,7 @@ public final class MqttSession {
 
     private void resetConnection() {
         output.reset();
-        onWire.clear();
-        unsent.clear();
+        outgoing.newConnection();
         decoder = new MqttDecoder(version, options.maximumPacketSize(), "broker");
         outAliases = new OutgoingTopicAliases(0);
         inAliases = new IncomingTopicAliases(v5 ? options.topicAliasMaximum() : 0);

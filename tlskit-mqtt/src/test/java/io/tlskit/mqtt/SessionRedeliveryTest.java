@@ -69,6 +69,23 @@ class SessionRedeliveryTest {
 
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
+    void aMessagePublishedWhileConnectingGoesAfterTheStoredOnes(MqttVersion v) throws Exception {
+        BrokerSim b = midFlight(v, new InMemorySessionStore());
+        b.newConnection();
+        b.session.connect(b.now);
+        b.fromClient();
+        b.session.publish(MqttMessage.of("t/f", "F", 1), b.now); // CONNECTING: queued behind A..E
+        assertThat(b.fromClient()).isEmpty();
+        b.send(new MqttPacket.ConnAck(true, 0, null));
+        List<MqttPacket> resent = b.fromClient();
+        assertThat(resent).hasSize(6);
+        assertResentInOrder(resent.subList(0, 5));
+        assertThat(resent.get(5)).isEqualTo(new MqttPacket.Publish("t/f", "F".getBytes(), 1, false, false, 6, null));
+        assertThat(b.session.inFlight()).isEqualTo(6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
     void aNewSessionOverTheSameStoreRedeliversTheSame(MqttVersion v) throws Exception {
         InMemorySessionStore store = new InMemorySessionStore();
         midFlight(v, store);
