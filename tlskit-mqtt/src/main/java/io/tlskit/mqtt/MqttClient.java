@@ -173,6 +173,8 @@ public final class MqttClient implements AutoCloseable {
     private int outstanding;
     /** Written inside commands; volatile so close() can abort a link whose write hangs. */
     private volatile MqttLink link;
+    /** The newest link, kept after {@code link} is cleared, so close() can wait for its reader to end. */
+    private volatile MqttLink lastLink;
     /** The reader thread's reports become commands, so the session is only touched inside the command loop. */
     private final MqttLink.Events linkEvents = new MqttLink.Events() {
         @Override
@@ -393,7 +395,7 @@ public final class MqttClient implements AutoCloseable {
                 l.abort(); // a write blocked on a broker that stopped reading (no keep-alive to end it)
             }
             loop.awaitStopped(5_000);
-            MqttLink last = link; // the loop has stopped: no reconnect replaces it now
+            MqttLink last = lastLink; // the loop has stopped: no reconnect replaces it now
             if (last != null) {
                 last.abort(); // no-op when the loop already closed it
                 last.awaitReaderExit(2_000);
@@ -673,6 +675,7 @@ public final class MqttClient implements AutoCloseable {
         attemptDeadline = now() + connectTimeout.toMillis();
         MqttLink l = new MqttLink(broker, name, transportSupplier, tlsConfig, connectTimeout, linkEvents);
         link = l;
+        lastLink = l;
         log.debug("MQTT client {}: connecting to {}", name, broker);
         l.start();
     }
