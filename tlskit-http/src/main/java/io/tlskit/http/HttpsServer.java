@@ -117,23 +117,17 @@ public final class HttpsServer implements AutoCloseable {
             this.handlerExecutor = executor;
             this.ownExecutor = executor;
         }
-        TlsServer.Builder tb = TlsServer.builder()
-            .bind(b.host, b.port)
+        this.tlsServer = b.transport
             .configSupplier(tls)
             .idleTimeout(Duration.ZERO) // the HTTP layer runs its own idle policy (it knows when it is busy)
-            .eventLoopThreads(b.eventLoopThreads)
-            .preferEpoll(b.preferEpoll)
             .childHandler(ch -> {
                 HttpConnection connection = new HttpConnection(this, connectionIds.incrementAndGet());
                 if (idleTimeoutMillis > 0) {
                     ch.pipeline().addBefore(TlsServer.TLS, "http-idle", new IdleCloser(this, connection, idleTimeoutMillis));
                 }
                 ch.pipeline().addLast("http", connection);
-            });
-        if (b.maxConnections > 0) {
-            tb.maxConnections(b.maxConnections);
-        }
-        this.tlsServer = tb.build();
+            })
+            .build();
     }
 
     public static Builder builder() {
@@ -311,8 +305,8 @@ public final class HttpsServer implements AutoCloseable {
     }
 
     public static final class Builder {
-        private String host = "0.0.0.0";
-        private int port = 8443;
+        /** Bind address, connection limit and I/O threads: TlsServer's own settings and checks. */
+        private final TlsServer.Builder transport = TlsServer.builder().bind("0.0.0.0", 8443);
         private Supplier<TlsConfig> tls;
         private final Map<String, Credentials> certificates = new LinkedHashMap<>();
         private final Router router = new Router();
@@ -320,7 +314,6 @@ public final class HttpsServer implements AutoCloseable {
         private boolean statusPage = true;
         private Duration idleTimeout = Duration.ofSeconds(8);
         private Duration headerTimeout;
-        private int maxConnections;
         private int maxHeaderBytes = 16 * 1024;
         private long maxBodyBytes = 1024 * 1024;
         private int maxUriLength = 8 * 1024;
@@ -328,8 +321,6 @@ public final class HttpsServer implements AutoCloseable {
         private String serverHeader = defaultServerHeader();
         private Consumer<AccessLogEntry> accessLog = AccessLogEntry.DEFAULT_SINK;
         private Executor handlerExecutor;
-        private boolean preferEpoll;
-        private int eventLoopThreads;
 
         private Builder() {
         }
@@ -341,11 +332,7 @@ public final class HttpsServer implements AutoCloseable {
 
         /** Address and port (default 0.0.0.0:8443; port 0 picks a free one, see {@link #start()}). */
         public Builder bind(String bindHost, int bindPort) {
-            if (bindPort < 0 || bindPort > 65535) {
-                throw new IllegalArgumentException("port out of range: " + bindPort);
-            }
-            this.host = Objects.requireNonNull(bindHost, "host");
-            this.port = bindPort;
+            transport.bind(bindHost, bindPort);
             return this;
         }
 
@@ -424,10 +411,7 @@ public final class HttpsServer implements AutoCloseable {
 
         /** At most this many connections at once; more are closed at once (default unlimited). */
         public Builder maxConnections(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, was " + max);
-            }
-            this.maxConnections = max;
+            transport.maxConnections(max);
             return this;
         }
 
@@ -491,16 +475,13 @@ public final class HttpsServer implements AutoCloseable {
          * is on the class path and loads; NIO otherwise. Off by default; {@code tlskit server} turns it on.
          */
         public Builder preferEpoll(boolean prefer) {
-            this.preferEpoll = prefer;
+            transport.preferEpoll(prefer);
             return this;
         }
 
         /** I/O threads (0, the default: Netty's default of twice the processors). */
         public Builder eventLoopThreads(int threads) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("eventLoopThreads must be >= 0, was " + threads);
-            }
-            this.eventLoopThreads = threads;
+            transport.eventLoopThreads(threads);
             return this;
         }
 
