@@ -173,8 +173,8 @@ class OpenSslClientInteropTest {
             assertThat(first).doesNotContain("TLS session ticket:");
             assertThat(negotiated(first)).startsWith("New TLSv1.2 ");
             assertThat(negotiated(second)).isEqualTo(expected("Reused", infos.get(1)));
-            assertThat(infos.get(0).resumed()).isFalse();
-            assertThat(infos.get(1).resumed()).isTrue();
+            // one full handshake, one resumed: the server's connection threads record them in either order
+            assertThat(infos).extracting(HandshakeInfo::resumed).containsExactlyInAnyOrder(false, true);
             assertThat(second).contains(" Reused peer=- mfl=-] two");
         }
     }
