@@ -69,7 +69,7 @@ import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
  * MqttBench pki DIR
  *     writes DIR/ca.pem, DIR/server.pem, DIR/server.key: EC P-256 CA and server certificate
  *     (localhost, 127.0.0.1), made with tlskit's CertificateIssuer.
- * MqttBench throughput --client tlskit|tlskit-file|paho|paho-file --port P --ca ca.pem
+ * MqttBench throughput --client tlskit|tlskit-file|paho|paho-file --port P --ca ca.pem [--broker-pid PID]
  *         [--qos 0,1] [--count 20000] [--size 100] [--warmup 20000] [--rounds 3] [--inflight 1000]
  *         [--store-dir DIR]
  *     one connection, one topic; messages per second = count / (time of the first publish call
@@ -425,6 +425,7 @@ public final class MqttBench {
         int rounds = intArg(a, "rounds", 3);
         int inflight = intArg(a, "inflight", 1000);
         String label = a.getOrDefault("label", clientKind);
+        long brokerPid = Long.parseLong(a.getOrDefault("broker-pid", "0"));
         List<Integer> qosList = new ArrayList<>();
         for (String q : a.getOrDefault("qos", "0,1").split(",")) {
             qosList.add(Integer.parseInt(q.trim()));
@@ -451,15 +452,19 @@ public final class MqttBench {
                 }
                 double[] rates = new double[rounds];
                 double[] cpus = new double[rounds];
+                double[] brokerCpus = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     long c0 = processCpuNanos();
+                    long b0 = BrokerCpu.nanos(brokerPid);
                     long t0 = System.nanoTime();
                     p.burst(topic, payload, qos, count);
                     long ns = System.nanoTime() - t0;
                     cpus[r] = (processCpuNanos() - c0) / 1e3 / count;
+                    brokerCpus[r] = (BrokerCpu.nanos(brokerPid) - b0) / 1e3 / count;
                     rates[r] = count / (ns / 1e9);
-                    System.err.printf(Locale.ROOT, "throughput %s qos%d round %d: %d msgs in %.0f ms = %.0f msg/s, client CPU %.1f us/msg%n",
-                            label, qos, r + 1, count, ns / 1e6, rates[r], cpus[r]);
+                    System.err.printf(Locale.ROOT, "throughput %s qos%d round %d: %d msgs in %.0f ms = %.0f msg/s, client CPU %.1f us/msg%s%n",
+                            label, qos, r + 1, count, ns / 1e6, rates[r], cpus[r],
+                            brokerPid > 0 ? String.format(Locale.ROOT, ", broker CPU %.1f us/msg", brokerCpus[r]) : "");
                 }
                 double[] sorted = rates.clone();
                 Arrays.sort(sorted);
@@ -469,7 +474,10 @@ public final class MqttBench {
                 }
                 double[] cpuSorted = cpus.clone();
                 Arrays.sort(cpuSorted);
+                double[] brokerSorted = brokerCpus.clone();
+                Arrays.sort(brokerSorted);
                 String extra = String.format(Locale.ROOT, " client_cpu_us_per_msg=%.1f", cpuSorted[rounds / 2])
+                        + (brokerPid > 0 ? String.format(Locale.ROOT, " broker_cpu_us_per_msg=%.1f", brokerSorted[rounds / 2]) : "")
                         + (p instanceof PahoPublisher pp ? " max_inflight_retries=" + pp.maxInflightRetries.get() : "");
                 result("qos" + qos, label, sorted[rounds / 2], "msg/s", "median of " + rounds + " rounds [" + all + "] count=" + count
                         + " size=" + size + " inflight=" + inflight + " tls=" + p.tlsSummary() + extra);
