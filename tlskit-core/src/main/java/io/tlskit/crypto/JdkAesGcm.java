@@ -22,6 +22,7 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
     private final Cipher cipher;
     private final int mode;
     private SecretKeySpec key;
+    private int tagSize = 16;
     /** Grows only as large as the records a thread actually handles: small for MQTT-style traffic. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
@@ -39,6 +40,7 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
     public void init(byte[] nonce, int macSize) throws IOException {
         try {
             cipher.init(mode, key, new GCMParameterSpec(macSize * 8, nonce));
+            tagSize = macSize;
         } catch (GeneralSecurityException e) {
             throw new IOException("AES-GCM init failed: " + e.getMessage(), e);
         }
@@ -46,7 +48,8 @@ final class JdkAesGcm implements TlsAEADCipherImpl {
 
     @Override
     public int getOutputSize(int inputLength) {
-        return cipher.getOutputSize(inputLength);
+        // what Cipher.getOutputSize answers for a whole record, without its state checks per record
+        return mode == Cipher.ENCRYPT_MODE ? inputLength + tagSize : Math.max(0, inputLength - tagSize);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tlskit.netty;
 
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import java.util.concurrent.ThreadFactory;
@@ -35,6 +36,17 @@ final class Epoll {
                 .getConstructor(int.class, ThreadFactory.class).newInstance(threads, factory);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create an epoll event loop group", e);
+        }
+    }
+
+    /** EpollChannelOption.SO_REUSEPORT. */
+    @SuppressWarnings("unchecked")
+    static ChannelOption<Boolean> reusePortOption() {
+        try {
+            return (ChannelOption<Boolean>) Class.forName("io.netty.channel.epoll.EpollChannelOption")
+                .getField("SO_REUSEPORT").get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("epoll is loaded but has no SO_REUSEPORT option", e);
         }
     }
 }

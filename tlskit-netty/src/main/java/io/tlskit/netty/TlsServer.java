@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -13,15 +14,20 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tlskit.TlsConfig;
 import io.tlskit.TlsError;
 import io.tlskit.TlsException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +36,14 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * A TLS server on Netty (NIO transport): accepts TCP connections and runs each through
+ * A TLS server on Netty: accepts TCP connections and runs each through
  * {@code ConnectionLimiter → idle policy → TlsHandler → application handlers}.
+ *
+ * <p>On Linux with the native epoll transport, every event loop has its own listening socket on
+ * the port (SO_REUSEPORT, as nginx's {@code reuseport}): the kernel spreads new connections over
+ * them and each loop accepts, handshakes and serves its own, with no accept thread and no hand-off
+ * (and wake-up) between threads per connection. With NIO one acceptor thread hands connections to
+ * the loops.
  *
  * <pre>{@code
  * TlsServer server = TlsServer.builder()
@@ -86,7 +98,7 @@ public final class TlsServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private volatile String ioTransport = "none";
     private EventLoopGroup workerGroup;
-    private Channel serverChannel;
+    private List<Channel> listeners;
     private volatile int port = -1;
 
     private TlsServer(Builder b) {
@@ -106,7 +118,7 @@ public final class TlsServer implements AutoCloseable {
 
     /** Binds and starts accepting; returns the bound port (useful with port 0). */
     public synchronized int start() throws IOException {
-        if (serverChannel != null) {
+        if (listeners != null) {
             throw new IllegalStateException("already started");
         }
         TlsConfig first = configSupplier.get();
@@ -115,17 +127,28 @@ public final class TlsServer implements AutoCloseable {
                 + (first == null ? "null" : "a client config"));
         }
         Class<? extends ServerChannel> channelClass = preferEpoll ? Epoll.serverChannelClass() : null;
+        List<Channel> bound;
         if (channelClass != null) {
-            bossGroup = Epoll.newGroup(1, new DefaultThreadFactory("tlskit-accept", true));
             workerGroup = Epoll.newGroup(eventLoopThreads, new DefaultThreadFactory("tlskit-io", true));
+            ioTransport = "epoll";
+            bound = bindOnEveryLoop(channelClass);
         } else {
-            channelClass = NioServerSocketChannel.class;
             bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tlskit-accept", true));
             workerGroup = new NioEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("tlskit-io", true));
+            ioTransport = "nio";
+            bound = List.of(bind(bootstrap(bossGroup, workerGroup, NioServerSocketChannel.class), requestedPort));
         }
-        ioTransport = channelClass == NioServerSocketChannel.class ? "nio" : "epoll";
-        ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(bossGroup, workerGroup)
+        listeners = bound;
+        port = ((InetSocketAddress) bound.get(0).localAddress()).getPort();
+        TlsHandler.LOG.debug("listening on {}:{} ({}, {} listening socket(s), max {} connections, idle timeout {})", host, port,
+            ioTransport, bound.size(),
+            limiter.maxConnections(), idlePolicy == null ? "off" : idlePolicy.timeout().toMillis() + " ms");
+        return port;
+    }
+
+    private ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup children, Class<? extends ServerChannel> channelClass) {
+        return new ServerBootstrap()
+            .group(acceptor, children)
             .channel(channelClass)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -135,19 +158,55 @@ public final class TlsServer implements AutoCloseable {
                     initChild(ch);
                 }
             });
-        ChannelFuture bound = bootstrap.bind(host, requestedPort).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            shutdownGroups();
-            Throwable cause = bound.cause();
-            throw cause instanceof IOException ? (IOException) cause
-                : new IOException("cannot listen on " + host + ":" + requestedPort + ": " + cause, cause);
+    }
+
+    /** Binds one listening socket; on failure stops the event loops and says which address failed. */
+    private Channel bind(ServerBootstrap bootstrap, int onPort) throws IOException {
+        ChannelFuture f = bootstrap.bind(host, onPort).awaitUninterruptibly();
+        if (f.isSuccess()) {
+            return f.channel();
         }
-        serverChannel = bound.channel();
-        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        TlsHandler.LOG.debug("listening on {}:{} ({}, max {} connections, idle timeout {})", host, port,
-            ioTransport,
-            limiter.maxConnections(), idlePolicy == null ? "off" : idlePolicy.timeout().toMillis() + " ms");
-        return port;
+        shutdownGroups();
+        Throwable cause = f.cause();
+        throw cause instanceof IOException ? (IOException) cause
+            : new IOException("cannot listen on " + host + ":" + onPort + ": " + cause, cause);
+    }
+
+    /** One SO_REUSEPORT listening socket per event loop, each accepting for its own loop only. */
+    private List<Channel> bindOnEveryLoop(Class<? extends ServerChannel> channelClass) throws IOException {
+        if (requestedPort != 0) {
+            refuseIfTaken(requestedPort);
+        }
+        ChannelOption<Boolean> reusePort = Epoll.reusePortOption();
+        List<Channel> bound = new ArrayList<>();
+        int onPort = requestedPort;
+        try {
+            for (EventExecutor executor : workerGroup) {
+                EventLoop loop = (EventLoop) executor;
+                Channel listening = bind(bootstrap(loop, loop, channelClass).option(reusePort, true), onPort);
+                bound.add(listening);
+                onPort = ((InetSocketAddress) listening.localAddress()).getPort(); // port 0: the rest join the first
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(Channel::close);
+            throw e;
+        }
+        return bound;
+    }
+
+    /**
+     * SO_REUSEPORT would let us share a port with another server of the same user that listens with
+     * it too, splitting that server's connections with ours: a plain bind first fails as usual when
+     * anything listens there.
+     */
+    private void refuseIfTaken(int onPort) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, onPort));
+        } catch (BindException e) {
+            shutdownGroups();
+            throw new BindException("cannot listen on " + host + ":" + onPort + ": " + e.getMessage());
+        }
     }
 
     private void initChild(SocketChannel ch) throws Exception {
@@ -215,15 +274,15 @@ public final class TlsServer implements AutoCloseable {
      * finished on its own before the deadline.
      */
     public boolean shutdownGracefully(Duration deadline) {
-        Channel listening;
+        List<Channel> listening;
         synchronized (this) {
-            listening = serverChannel;
-            serverChannel = null;
+            listening = listeners;
+            listeners = null;
         }
         if (listening == null) {
             return true;
         }
-        listening.close().awaitUninterruptibly();
+        listening.forEach(l -> l.close().awaitUninterruptibly());
         for (Channel child : children) {
             child.eventLoop().execute(() -> child.pipeline().fireUserEventTriggered(SHUTDOWN_REQUESTED));
         }
