@@ -56,6 +56,11 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             description = "Requests served on one keep-alive connection before the server closes it (default ${DEFAULT-VALUE}).")
     int maxRequestsPerConnection;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Event loop threads that handshake and serve connections (default 0: one per CPU core; "
+                    + "TLS work is CPU-bound, so more threads than cores only add context switches).")
+    int threads;
+
     @Option(names = "--io", paramLabel = "auto|epoll|nio", defaultValue = "auto",
             description = "Socket layer: Linux's native epoll when it loads (auto, the default), or Java NIO.")
     String io;
@@ -127,6 +132,7 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
                 .maxConnections(maxConnections)
                 .maxRequestsPerConnection(maxRequestsPerConnection)
                 .preferEpoll(preferEpoll())
+                .eventLoopThreads(eventLoopThreads())
                 .serverHeader("tlskit/" + Main.Version.version());
         if (!cli.verbose) {
             // with -v the default access log: INFO on io.tlskit.http.access, which Cli.configureLogging shows
@@ -216,6 +222,13 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
         }
         String literal = address.getHostAddress();
         return literal.indexOf(':') >= 0 ? "[" + literal + "]" : literal;
+    }
+
+    private int eventLoopThreads() {
+        if (threads < 0) {
+            throw new CliException("--threads must be 0 (one per CPU core) or more, was " + threads);
+        }
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
     private boolean preferEpoll() {

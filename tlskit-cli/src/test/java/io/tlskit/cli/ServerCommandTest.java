@@ -293,6 +293,31 @@ class ServerCommandTest {
     }
 
     @Test
+    void threadsSetsTheEventLoopsAndEveryOneServes() throws Exception {
+        Path home = tmp.resolve("home");
+        java.util.Set<String> before = ioThreads();
+        try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--port", "0", "--threads", "3")) {
+            String url = "https://localhost:" + s.port() + "/status.json";
+            // 12 connections: with epoll the kernel spreads them over the 3 loops' listening sockets
+            for (int i = 0; i < 12; i++) {
+                curl("--cacert", home.resolve("ca.pem").toString(), "-o", "/dev/null", "-w", "%{http_code}\n", url).orThrow();
+            }
+            java.util.Set<String> started = ioThreads();
+            started.removeAll(before);
+            assertThat(started).as("event loop threads of this server").hasSize(3);
+        }
+        CliRun bad = CliRun.run("server", "--home", home.toString(), "--port", "0", "--threads", "-1");
+        bad.assertOneLineError();
+        assertThat(bad.err).contains("--threads must be 0 (one per CPU core) or more");
+    }
+
+    /** Names of the live event-loop threads in this JVM ("tlskit-io-POOL-N": a new pool per server). */
+    private static java.util.Set<String> ioThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("tlskit-io-"))
+                .map(Thread::getName).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+
+    @Test
     void listensOnIpv6Loopback() throws Exception {
         Path home = tmp.resolve("home");
         try (CliRun.Server s = new CliRun.Server("--home", home.toString(), "--bind", "::1", "--port", "0")) {
