@@ -211,6 +211,8 @@ public final class MqttClient implements AutoCloseable {
     private final boolean volatileStore;
     private volatile boolean closed;
     private volatile String clientId;
+    /** The topic String the last publish() validated, from any publisher thread (any value here is valid). */
+    private volatile String lastValidTopic;
 
     private MqttClient(Builder b) {
         this.brokers = List.copyOf(b.brokers);
@@ -290,9 +292,13 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttUsageException the topic is invalid (nothing was queued)
      */
     public CompletableFuture<PublishResult> publish(MqttMessage message) {
-        String problem = Topics.nameProblem(message.topic());
-        if (problem != null) {
-            throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + message.topic() + "': " + problem);
+        String topic = message.topic();
+        if (topic != lastValidTopic) { // a String found valid stays valid: publishers repeat one topic instance
+            String problem = Topics.nameProblem(topic);
+            if (problem != null) {
+                throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + topic + "': " + problem);
+            }
+            lastValidTopic = topic;
         }
         PendingPublish p = new PendingPublish(message);
         if (loop.inTurn()) {

@@ -74,7 +74,8 @@ public final class MqttSession {
     private long clock;
     private String clientId;
     private MqttProtocolException failure;
-    // the last topic encoded on the fast path: a publisher usually repeats one String instance
+    // a publisher usually repeats one topic String instance: check and encode it once
+    private String lastValidTopic;
     private String lastTopic;
     private byte[] lastTopicUtf8;
 
@@ -221,7 +222,10 @@ public final class MqttSession {
      */
     public int publish(MqttMessage message, long now) {
         tick(now);
-        Topics.requireValidName(message.topic());
+        if (message.topic() != lastValidTopic) { // the same String as last time was valid then and is now
+            Topics.requireValidName(message.topic());
+            lastValidTopic = message.topic();
+        }
         checkPublishProperties(message.properties());
         MqttMessage m = message.dup() ? new MqttMessage(message.topic(), message.payload(), message.qos(),
                 message.retain(), false, message.properties()) : message;
