@@ -41,8 +41,17 @@ final class CommandLoop {
     private final Owner owner;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    /**
+     * A pool turn is submitted and has not started yet: later posts need not submit another. Without
+     * it, a publisher posting faster than a pool thread wakes up submits one task per message (each a
+     * hand-off to, or the start of, a pool thread), and all but the first find nothing to do.
+     */
+    private final AtomicBoolean kicked = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Runnable turnOnPool = () -> turnIfFree(false);
+    private final Runnable turnOnPool = () -> {
+        kicked.set(false); // before looking at the inbox: a post that still sees true is picked up below
+        turnIfFree(false);
+    };
     private volatile Thread runner;
     private volatile boolean stopRequested;
     // inside a turn only
@@ -91,8 +100,13 @@ final class CommandLoop {
     }
 
     private void kick() {
-        if (!running.get() && stopped.getCount() > 0) {
-            SharedExecutors.pool().execute(turnOnPool);
+        if (!running.get() && stopped.getCount() > 0 && !kicked.get() && kicked.compareAndSet(false, true)) {
+            try {
+                SharedExecutors.pool().execute(turnOnPool);
+            } catch (RuntimeException | Error e) {
+                kicked.set(false); // not submitted: the next post tries again
+                throw e;
+            }
         }
     }
 

@@ -1,9 +1,7 @@
 package io.tlskit.mqtt;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,7 +9,12 @@ import java.util.Set;
  * its own for cleanStart sessions and as the reference behaviour for persistent stores.
  */
 public final class InMemorySessionStore implements SessionStore {
-    private final Map<Integer, OutgoingMessage> outgoing = new LinkedHashMap<>();
+    /**
+     * Outgoing messages in publish order, keyed by identifier without boxing; a phase change updates
+     * the entry in place (a LinkedHashMap of records cost a node, an Integer and two records per
+     * message). Only the queue's order and index are used here, not its per-connection state.
+     */
+    private final OutgoingQueue outgoing = new OutgoingQueue();
     private final Set<Integer> incomingQos2 = new LinkedHashSet<>();
 
     public InMemorySessionStore() {
@@ -19,13 +22,13 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** Starts from a saved state (e.g. one read back from a file). */
     public InMemorySessionStore(SessionState initial) {
-        initial.outgoing().forEach(m -> outgoing.put(m.packetId(), m));
+        initial.outgoing().forEach(this::put);
         incomingQos2.addAll(initial.incomingQos2());
     }
 
     @Override
     public synchronized SessionState load() {
-        return new SessionState(new ArrayList<>(outgoing.values()), new ArrayList<>(incomingQos2));
+        return new SessionState(outgoing.records(), new ArrayList<>(incomingQos2));
     }
 
     /** The same as {@link #load()}: what a persistent store would have on disk now. */
@@ -35,13 +38,27 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized void storeOutgoing(OutgoingMessage message) {
-        outgoing.put(message.packetId(), message);
+        put(message);
+    }
+
+    /** Like Map.put: a held identifier keeps its position and takes the new message and phase. */
+    private void put(OutgoingMessage m) {
+        OutgoingQueue.Entry e = outgoing.get(m.packetId());
+        if (e == null) {
+            outgoing.append(m.packetId(), m.message(), m.phase());
+        } else {
+            e.message = m.message();
+            e.phase = m.phase();
+        }
     }
 
     @Override
     public synchronized void updatePhase(int packetId, OutgoingPhase phase) {
-        // replace keeps the insertion position, so publish order survives phase changes
-        outgoing.computeIfPresent(packetId, (id, m) -> m.withPhase(phase));
+        // in place: publish order survives phase changes
+        OutgoingQueue.Entry e = outgoing.get(packetId);
+        if (e != null) {
+            e.phase = phase;
+        }
     }
 
     @Override

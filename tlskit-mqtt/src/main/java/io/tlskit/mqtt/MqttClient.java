@@ -17,11 +17,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -155,7 +155,7 @@ public final class MqttClient implements AutoCloseable {
     // ------------------------------------------------------------------ session-thread state (only touched there)
 
     private final MqttSession session;
-    private final Map<Integer, PendingPublish> publishFutures = new HashMap<>();
+    private final IntMap<PendingPublish> publishFutures = new IntMap<>();
     private final ArrayDeque<PendingPublish> offlineQos0 = new ArrayDeque<>();
     private final ArrayDeque<PendingPublish> blocked = new ArrayDeque<>();
     private final List<PendingPublish> acceptedThisBatch = new ArrayList<>();
@@ -169,7 +169,9 @@ public final class MqttClient implements AutoCloseable {
     private final LinkedHashMap<String, Subscription> active = new LinkedHashMap<>();
     private final List<CompletableFuture<ConnectResult>> connectFutures = new ArrayList<>();
     /** Completions of this batch, handed to {@link #completions} as one task at the end of the batch. */
-    private List<Runnable> completionBatch = new ArrayList<>();
+    private CompletionBatch completionBatch = new CompletionBatch(16);
+    /** The event list not currently inside the session (see {@link MqttSession#swapEvents}). */
+    private List<MqttEvent> spareEvents = new ArrayList<>();
     private int outstanding;
     /** Written inside commands; volatile so close() can abort a link whose write hangs. */
     private volatile MqttLink link;
@@ -209,6 +211,8 @@ public final class MqttClient implements AutoCloseable {
     private final boolean volatileStore;
     private volatile boolean closed;
     private volatile String clientId;
+    /** The topic String the last publish() validated, from any publisher thread (any value here is valid). */
+    private volatile String lastValidTopic;
 
     private MqttClient(Builder b) {
         this.brokers = List.copyOf(b.brokers);
@@ -288,9 +292,13 @@ public final class MqttClient implements AutoCloseable {
      * @throws MqttUsageException the topic is invalid (nothing was queued)
      */
     public CompletableFuture<PublishResult> publish(MqttMessage message) {
-        String problem = Topics.nameProblem(message.topic());
-        if (problem != null) {
-            throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + message.topic() + "': " + problem);
+        String topic = message.topic();
+        if (topic != lastValidTopic) { // a String found valid stays valid: publishers repeat one topic instance
+            String problem = Topics.nameProblem(topic);
+            if (problem != null) {
+                throw new MqttUsageException(MqttError.INVALID_TOPIC, "cannot publish to '" + topic + "': " + problem);
+            }
+            lastValidTopic = topic;
         }
         PendingPublish p = new PendingPublish(message);
         if (loop.inTurn()) {
@@ -310,7 +318,7 @@ public final class MqttClient implements AutoCloseable {
             return p.future;
         }
         try {
-            while (!p.accepted.await(200, TimeUnit.MILLISECONDS)) {
+            while (!p.awaitAccepted(200)) {
                 if (closed && loop.isStopped()) {
                     p.future.completeExceptionally(closedException("publish"));
                     break;
@@ -486,16 +494,21 @@ public final class MqttClient implements AutoCloseable {
     /** After a batch of commands: handle the session's events, sync the store, release publishers, write. */
     private void afterBatch() {
         for (int round = 0; round < 100; round++) {
-            List<MqttEvent> events = session.takeEvents();
+            List<MqttEvent> events = session.swapEvents(spareEvents); // handlers may add events meanwhile
+            spareEvents = events;
             if (events.isEmpty()) {
                 break;
             }
-            for (MqttEvent e : events) {
-                try {
-                    onEvent(e);
-                } catch (RuntimeException ex) {
-                    log.error("MQTT client {}: handling {} failed (continuing)", name, e, ex);
+            try {
+                for (MqttEvent e : events) {
+                    try {
+                        onEvent(e);
+                    } catch (RuntimeException ex) {
+                        log.error("MQTT client {}: handling {} failed (continuing)", name, e, ex);
+                    }
                 }
+            } finally {
+                events.clear();
             }
         }
         try {
@@ -510,15 +523,18 @@ public final class MqttClient implements AutoCloseable {
             }
         }
         for (PendingPublish p : acceptedThisBatch) {
-            p.accepted.countDown();
+            p.markAccepted();
         }
         acceptedThisBatch.clear();
-        byte[] out = session.takeOutput();
         MqttLink l = link;
-        if (out.length > 0 && l != null && l.ready()) {
-            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
-        } else {
-            failQos0(qos0ThisBatch, "the connection is gone");
+        try {
+            if (session.outputSize() > 0 && l != null && l.ready()) {
+                writeOrDrop(l, session.outputBuffer(), session.outputSize(), qos0ThisBatch, qos0Results);
+            } else {
+                failQos0(qos0ThisBatch, "the connection is gone");
+            }
+        } finally {
+            session.clearOutput(); // written in place: no copy of the batch's bytes
         }
         qos0ThisBatch.clear();
         qos0Results.clear();
@@ -536,9 +552,10 @@ public final class MqttClient implements AutoCloseable {
      * write (records of up to 16 KiB, each flushed once), on the thread running the loop: no writer
      * thread and no hand-off per batch. A failed write ends the link like a failed read would.
      */
-    private void writeOrDrop(MqttLink l, byte[] out, List<CompletableFuture<PublishResult>> qos0, List<PublishResult> results) {
+    private void writeOrDrop(MqttLink l, byte[] out, int length, List<CompletableFuture<PublishResult>> qos0,
+                             List<PublishResult> results) {
         try {
-            l.write(out, writeLimitMillis());
+            l.writeReused(out, length, writeLimitMillis());
         } catch (IOException e) {
             failQos0(qos0, e.getMessage());
             l.abort();
@@ -882,7 +899,7 @@ public final class MqttClient implements AutoCloseable {
                 log.error("MQTT client {}: the session store cannot sync: {}", name, e.toString());
             }
             // what the batch queued before DISCONNECT goes first, then DISCONNECT, close_notify, close
-            writeOrDrop(l, out, qos0ThisBatch, qos0Results);
+            writeOrDrop(l, out, out.length, qos0ThisBatch, qos0Results);
             qos0ThisBatch.clear();
             qos0Results.clear();
             l.closeGracefully(GRACEFUL_CLOSE_MILLIS);
@@ -916,7 +933,7 @@ public final class MqttClient implements AutoCloseable {
     private void accept(PendingPublish p) {
         if (closed) {
             p.future.completeExceptionally(closedException("publish"));
-            p.accepted.countDown();
+            p.markAccepted();
             return;
         }
         if (outstanding >= queueLimit) {
@@ -946,7 +963,7 @@ public final class MqttClient implements AutoCloseable {
         complete(p.future, null, new MqttClientException(MqttClientException.Kind.QUEUE_FULL, "the queue of "
                 + queueLimit + " unfinished messages is full (" + overflow + "); the broker is unreachable or slower than "
                 + "the publisher: raise offlineQueue() or use OverflowPolicy.BLOCK"));
-        p.accepted.countDown();
+        p.markAccepted();
     }
 
     private void submit(PendingPublish p) {
@@ -1114,20 +1131,16 @@ public final class MqttClient implements AutoCloseable {
      * completions are collected per batch and handed over as one task, in order.
      */
     private <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
-        completionBatch.add(error != null ? () -> f.completeExceptionally(error) : () -> f.complete(value));
+        completionBatch.add(f, value, error);
     }
 
     private void flushCompletions() {
         if (completionBatch.isEmpty()) {
             return;
         }
-        List<Runnable> batch = completionBatch;
-        completionBatch = new ArrayList<>(Math.min(batch.size(), 1024));
-        completions.execute(() -> {
-            for (Runnable r : batch) {
-                r.run(); // a dependent's exception stays in its own future
-            }
-        });
+        CompletionBatch batch = completionBatch;
+        completionBatch = new CompletionBatch(Math.min(batch.size(), 1024));
+        completions.execute(batch);
     }
 
     /** Runs in the last turn of the command loop: everything still waiting fails with CLOSED. */
@@ -1146,9 +1159,7 @@ public final class MqttClient implements AutoCloseable {
         MqttClientException closedError = new MqttClientException(MqttClientException.Kind.CLOSED,
                 "the client was closed before the broker acknowledged the message"
                         + (durable ? "; it stays in the session store and is sent by the next client opened on it" : ""));
-        for (PendingPublish p : publishFutures.values()) {
-            p.future.completeExceptionally(closedError);
-        }
+        publishFutures.forEachValue(p -> p.future.completeExceptionally(closedError));
         publishFutures.clear();
         MqttClientException closedPlain = new MqttClientException(MqttClientException.Kind.CLOSED, "the client was closed");
         for (PendingPublish p : offlineQos0) {
@@ -1156,10 +1167,10 @@ public final class MqttClient implements AutoCloseable {
         }
         for (PendingPublish p : blocked) {
             p.future.completeExceptionally(closedPlain);
-            p.accepted.countDown();
+            p.markAccepted();
         }
         for (PendingPublish p : acceptedThisBatch) {
-            p.accepted.countDown();
+            p.markAccepted();
         }
         for (PendingSubscribe p : pendingSubscribes.values()) {
             p.future.completeExceptionally(closedPlain);
@@ -1206,10 +1217,49 @@ public final class MqttClient implements AutoCloseable {
     private static final class PendingPublish {
         final MqttMessage message;
         final CompletableFuture<PublishResult> future = new CompletableFuture<>();
-        final CountDownLatch accepted = new CountDownLatch(1);
+        // accepted (or refused) by the command loop; a flag and a parked publisher instead of a
+        // CountDownLatch per message, since with the in-memory store publishers rarely wait
+        private volatile boolean accepted;
+        private volatile Thread waiter;
 
         PendingPublish(MqttMessage message) {
             this.message = message;
+        }
+
+        /** The command loop is done with accepting the message: a waiting publisher returns. */
+        void markAccepted() {
+            accepted = true;
+            Thread w = waiter; // read after the write above: a publisher that missed it has set waiter
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+
+        /** Like CountDownLatch.await(millis): true once accepted, false on timeout. */
+        boolean awaitAccepted(long millis) throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (accepted) {
+                return true;
+            }
+            waiter = Thread.currentThread(); // written before reading accepted: markAccepted sees one or the other
+            try {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                while (!accepted) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                }
+                return true;
+            } finally {
+                waiter = null;
+            }
         }
     }
 

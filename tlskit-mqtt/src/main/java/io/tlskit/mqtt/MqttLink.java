@@ -195,6 +195,19 @@ final class MqttLink {
      * {@code limitMillis} the watchdog aborts the link and this throws; see {@link #stalledMillis}.
      */
     void write(byte[] bytes, long limitMillis) throws IOException {
+        write(bytes, bytes.length, true, limitMillis);
+    }
+
+    /**
+     * Writes {@code bytes[0..length)} of a buffer the caller reuses, like {@link #write(byte[], long)}.
+     * TLS has encrypted them when this returns, so no copy is made; a plain transport gets its own
+     * copy, since a custom one may keep the array it was given.
+     */
+    void writeReused(byte[] bytes, int length, long limitMillis) throws IOException {
+        write(bytes, length, false, limitMillis);
+    }
+
+    private void write(byte[] bytes, int length, boolean owned, long limitMillis) throws IOException {
         if (aborted) {
             throw new IOException("the connection closed");
         }
@@ -203,9 +216,10 @@ final class MqttLink {
         try {
             TlsConnection c = tls;
             if (c != null) {
-                c.write(bytes, 0, bytes.length);
+                c.write(bytes, 0, length);
             } else {
-                transport.write(bytes, 0, bytes.length);
+                byte[] own = owned ? bytes : java.util.Arrays.copyOf(bytes, length);
+                transport.write(own, 0, length);
                 transport.flush();
             }
         } finally {

@@ -1,6 +1,5 @@
 package io.tlskit.mqtt;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,8 +47,9 @@ public final class MqttSession {
     private final MqttVersion version;
     private final boolean v5;
     private final MqttEncoder encoder;
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-    private final List<MqttEvent> events = new ArrayList<>();
+    /** Encoded packets not taken yet; PUBLISHes are encoded straight into it (no per-message byte[]). */
+    private final PacketWriter output = new PacketWriter();
+    private List<MqttEvent> events = new ArrayList<>();
     private final PacketIdAllocator ids = new PacketIdAllocator();
     private final KeepAlive keepAlive = new KeepAlive();
 
@@ -74,6 +74,10 @@ public final class MqttSession {
     private long clock;
     private String clientId;
     private MqttProtocolException failure;
+    // a publisher usually repeats one topic String instance: check and encode it once
+    private String lastValidTopic;
+    private String lastTopic;
+    private byte[] lastTopicUtf8;
 
     public MqttSession(MqttConnectOptions options, SessionStore store) {
         this.options = options;
@@ -153,6 +157,20 @@ public final class MqttSession {
         return out;
     }
 
+    /** Bytes queued for the transport (the client layer writes them in place, then calls {@link #clearOutput()}). */
+    int outputSize() {
+        return output.size();
+    }
+
+    /** The output buffer itself, valid up to {@link #outputSize()} until the session is next called. */
+    byte[] outputBuffer() {
+        return output.buffer();
+    }
+
+    void clearOutput() {
+        output.reset();
+    }
+
     /**
      * Events since the last call. With auto-ack, incoming QoS 1/2 messages handed out here are
      * acknowledged now (PUBACK/PUBREC join the output), i.e. after delivery, never before.
@@ -160,6 +178,22 @@ public final class MqttSession {
     public List<MqttEvent> takeEvents() {
         List<MqttEvent> out = new ArrayList<>(events);
         events.clear();
+        ackDelivered(out);
+        return out;
+    }
+
+    /**
+     * {@link #takeEvents()} without copying, for the client layer: returns the session's event list
+     * and keeps {@code empty} (which must be empty) in its place, so two lists alternate.
+     */
+    List<MqttEvent> swapEvents(List<MqttEvent> empty) {
+        List<MqttEvent> out = events;
+        events = empty;
+        ackDelivered(out);
+        return out;
+    }
+
+    private void ackDelivered(List<MqttEvent> out) {
         if (options.autoAck()) {
             for (MqttEvent e : out) {
                 if (e instanceof MqttEvent.MessageArrived m && m.message().qos() > 0) {
@@ -167,7 +201,6 @@ public final class MqttSession {
                 }
             }
         }
-        return out;
     }
 
     /**
@@ -189,7 +222,10 @@ public final class MqttSession {
      */
     public int publish(MqttMessage message, long now) {
         tick(now);
-        Topics.requireValidName(message.topic());
+        if (message.topic() != lastValidTopic) { // the same String as last time was valid then and is now
+            Topics.requireValidName(message.topic());
+            lastValidTopic = message.topic();
+        }
         checkPublishProperties(message.properties());
         MqttMessage m = message.dup() ? new MqttMessage(message.topic(), message.payload(), message.qos(),
                 message.retain(), false, message.properties()) : message;
@@ -740,6 +776,9 @@ public final class MqttSession {
 
     /** Encodes and queues a PUBLISH, with a topic alias when the broker allows them; false if it is too large. */
     private boolean sendPublish(MqttMessage m, int id, boolean dup, long now) {
+        if (m.properties().isEmpty() && !(v5 && limits.topicAliasMaximum() > 0)) {
+            return sendPlainPublish(m, id, dup, now);
+        }
         byte[] full = encoder.encode(publishPacket(m.topic(), m, id, dup, m.properties()));
         if (full.length > limits.maximumPacketSize()) {
             return false;
@@ -755,7 +794,39 @@ public final class MqttSession {
                 outAliases.forget(m.topic()); // the broker never saw this mapping
             }
         }
-        output.writeBytes(bytes);
+        output.bytes(bytes);
+        keepAlive.sent(now);
+        return true;
+    }
+
+    /**
+     * The common PUBLISH (no properties, no topic alias) encoded straight into the output, the same
+     * bytes {@link MqttEncoder} makes; the topic's UTF-8 is checked and encoded once per topic String.
+     */
+    private boolean sendPlainPublish(MqttMessage m, int id, boolean dup, long now) {
+        String topic = m.topic();
+        if (topic != lastTopic) {
+            byte[] utf8 = PacketWriter.checkedUtf8(topic);
+            lastTopicUtf8 = utf8;
+            lastTopic = topic;
+        }
+        byte[] t = lastTopicUtf8;
+        byte[] payload = m.payload();
+        long body = 2L + t.length + (m.qos() > 0 ? 2 : 0) + (v5 ? 1 : 0) + payload.length;
+        long size = 1 + PacketWriter.varintSize((int) Math.min(body, Integer.MAX_VALUE)) + body;
+        if (size > limits.maximumPacketSize()) {
+            return false;
+        }
+        output.reserve((int) size);
+        output.u8((PacketType.PUBLISH.code() << 4) | (dup ? 8 : 0) | (m.qos() << 1) | (m.retain() ? 1 : 0))
+                .varint((int) body).u16(t.length).bytes(t, 0, t.length);
+        if (m.qos() > 0) {
+            output.u16(id);
+        }
+        if (v5) {
+            output.u8(0); // property length 0
+        }
+        output.bytes(payload, 0, payload.length);
         keepAlive.sent(now);
         return true;
     }
@@ -792,7 +863,7 @@ public final class MqttSession {
         }
         control.put(id, p);
         if (state == State.CONNECTED) {
-            output.writeBytes(bytes);
+            output.bytes(bytes);
             keepAlive.sent(now);
         }
         return id;
@@ -884,7 +955,7 @@ public final class MqttSession {
             if (bytes.length > limits.maximumPacketSize()) {
                 bytes = encoder.encode(new MqttPacket.Disconnect(reason, MqttProperties.EMPTY));
             }
-            output.writeBytes(bytes);
+            output.bytes(bytes);
             e.disconnectReasonSent(reason);
         }
         state = State.FAILED;
@@ -895,7 +966,7 @@ public final class MqttSession {
     }
 
     private void write(MqttPacket p, long now) {
-        output.writeBytes(encoder.encode(p));
+        output.bytes(encoder.encode(p));
         keepAlive.sent(now);
         log.trace("queued {}", p);
     }

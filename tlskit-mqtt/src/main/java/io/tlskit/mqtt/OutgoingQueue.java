@@ -18,7 +18,8 @@ import java.util.List;
 final class OutgoingQueue {
     static final class Entry {
         final int id;
-        final MqttMessage message;
+        /** Replaced only when {@link InMemorySessionStore} is given a message for an identifier it holds. */
+        MqttMessage message;
         OutgoingPhase phase;
         /** The connection generation this entry was put on the wire in; on the wire iff equal to the current one. */
         long wire;

@@ -36,6 +36,12 @@ final class PacketWriter {
 
     /** A two-byte-length-prefixed UTF-8 string; the caller has validated it. */
     PacketWriter utf8(String s) {
+        byte[] b = checkedUtf8(s);
+        return u16(b.length).bytes(b, 0, b.length);
+    }
+
+    /** The string's UTF-8, or the exception {@link #utf8} throws for a string MQTT cannot carry. */
+    static byte[] checkedUtf8(String s) {
         String problem = Utf8.problem(s);
         if (problem != null) {
             throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "string " + problem);
@@ -44,7 +50,7 @@ final class PacketWriter {
         if (b.length > 0xFFFF) {
             throw new MqttUsageException(MqttError.INVALID_ARGUMENT, "an MQTT string is at most 65535 bytes, not " + b.length);
         }
-        return u16(b.length).bytes(b, 0, b.length);
+        return b;
     }
 
     /** Two-byte-length-prefixed binary data. */
@@ -62,12 +68,31 @@ final class PacketWriter {
         return this;
     }
 
+    PacketWriter bytes(byte[] b) {
+        return bytes(b, 0, b.length);
+    }
+
     PacketWriter bytes(PacketWriter other) {
         return bytes(other.buf, 0, other.size);
     }
 
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
+    }
+
+    /** The backing array, valid up to {@link #size()}. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    /** Empties the writer; the buffer stays (like ByteArrayOutputStream.reset()). */
+    void reset() {
+        size = 0;
+    }
+
+    /** Makes room for n more bytes at once. */
+    void reserve(int n) {
+        ensure(n);
     }
 
     static int varintSize(int v) {

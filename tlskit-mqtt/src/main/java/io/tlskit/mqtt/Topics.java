@@ -88,6 +88,9 @@ public final class Topics {
         if (utf != null) {
             return "topic '" + s.replace('\u0000', '?') + "' " + utf;
         }
+        if (s.length() <= MAX_BYTES / 3) {
+            return null; // at most 3 UTF-8 bytes per char: it fits without encoding it to count
+        }
         int bytes = Utf8.encode(s).length;
         if (bytes > MAX_BYTES) {
             return "a topic is at most 65535 bytes of UTF-8; this one is " + bytes;
