@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 /** A growable byte buffer with MQTT's primitive encodings (big-endian integers, varints, prefixed strings). */
 final class PacketWriter {
+    /** One TLS record's worth: what a writer keeps between batches. */
+    static final int RETAINED_BYTES = 16 * 1024;
+
     private byte[] buf = new byte[64];
     private int size;
 
@@ -85,8 +88,16 @@ final class PacketWriter {
         return buf;
     }
 
-    /** Empties the writer; the buffer stays (like ByteArrayOutputStream.reset()). */
+    /**
+     * Empties the writer. The buffer stays for the next batch, unless it grew past
+     * {@value #RETAINED_BYTES} bytes for a burst and this batch used less than an eighth of it: a
+     * client that went quiet after a burst (its next batch is a PINGREQ at the latest) does not keep
+     * the burst's buffer, and one that keeps bursting does not regrow it every batch.
+     */
     void reset() {
+        if (buf.length > RETAINED_BYTES && size < buf.length / 8) {
+            buf = new byte[RETAINED_BYTES];
+        }
         size = 0;
     }
 
