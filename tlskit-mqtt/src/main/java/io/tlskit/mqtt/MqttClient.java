@@ -190,6 +190,11 @@ public final class MqttClient implements AutoCloseable {
         }
 
         @Override
+        public int unacknowledged() {
+            return unfinishedView;
+        }
+
+        @Override
         public void linkDown(MqttLink l, Exception cause) {
             postFromReader(() -> onLinkDown(l, cause));
         }

@@ -27,6 +27,9 @@ final class MqttLink {
 
         void bytes(MqttLink link, byte[] data);
 
+        /** Published messages the broker has not acknowledged yet (read by the reader thread: {@link ReadPacer}). */
+        int unacknowledged();
+
         /** The link ended; cause is null when the peer closed the stream. Not called after {@link #abort}. */
         void linkDown(MqttLink link, Exception cause);
     }
@@ -145,6 +148,7 @@ final class MqttLink {
                 n += r;
             }
             events.bytes(this, data);
+            ReadPacer.pauseAfter(data.length, events.unacknowledged());
         }
     }
 
@@ -157,6 +161,7 @@ final class MqttLink {
             }
             if (n > 0) {
                 events.bytes(this, java.util.Arrays.copyOf(buffer, n));
+                ReadPacer.pauseAfter(n, events.unacknowledged());
             }
         }
     }
