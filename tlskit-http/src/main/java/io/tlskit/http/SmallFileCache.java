@@ -11,13 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * The content of small static files, by request path, so that a hit costs one stat instead of a
- * path resolution, several stats, an open, a read and a close. Every hit checks that the file is
- * still the same (regular file, same size, modification time and inode), so a changed file is
- * served fresh at once; the path itself (symbolic links, permissions, directories) is resolved
- * again at least every {@value #RESOLVE_AGAIN_MILLIS} ms. Bounded by {@value #MAX_FILE_BYTES} bytes
+ * The content of small static files, by request path, so that a hit costs no system call at all
+ * instead of a path resolution, several stats, an open, a read and a close. A hit checks that the
+ * file is still the same (regular file, same size, modification time and inode) when the last
+ * check is more than {@value #CHECK_AGAIN_MILLIS} ms old, so a changed file is served fresh within
+ * that time (lighttpd's stat cache keeps a stat for 1 s, nginx's open_file_cache 60 s); the path
+ * itself (symbolic links, permissions, directories) is resolved again at least every
+ * {@value #RESOLVE_AGAIN_MILLIS} ms. A file replaced by a link out of the root is therefore never
+ * read through the link: until the next check the old content is served, then the path is refused.
+ * Bounded by {@value #MAX_FILE_BYTES} bytes
  * per file and {@value #MAX_TOTAL_BYTES} in all, each entry charged its content, its key and
  * {@value #ENTRY_OVERHEAD} bytes (many spellings of one path, or empty files, fill it too); when
  * full, arbitrary entries make room.
@@ -27,6 +32,11 @@ final class SmallFileCache {
     static final int MAX_FILE_BYTES = 64 * 1024;
     static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024;
     static final long RESOLVE_AGAIN_MILLIS = 1000;
+    /**
+     * How long a check of the file on disk stays good. One lstat per hit was 9% of the server's CPU
+     * per keep-alive request for a 1 KiB file (docs/benchmarks.md); one per 100 ms is nothing.
+     */
+    static final long CHECK_AGAIN_MILLIS = 100;
     static final int ENTRY_OVERHEAD = 512;
 
     /** One file's content and the metadata it was read with; the response is prepared once. */
@@ -38,16 +48,19 @@ final class SmallFileCache {
         final byte[] content;
         final long resolvedNanos;
         final long charge;
+        /** When the file on disk was last found unchanged (racy updates by several loops are harmless). */
+        volatile long checkedNanos;
         /** The full 200 response (immutable, shared by every request that gets it). */
         HttpResponse ok;
 
-        Entry(String requestPath, Path file, BasicFileAttributes attributes, byte[] content) {
+        Entry(String requestPath, Path file, BasicFileAttributes attributes, byte[] content, long nowNanos) {
             this.file = file;
             this.size = attributes.size();
             this.mtimeMicros = mtimeMicros(attributes);
             this.fileKey = attributes.fileKey();
             this.content = content;
-            this.resolvedNanos = System.nanoTime();
+            this.resolvedNanos = nowNanos;
+            this.checkedNanos = resolvedNanos;
             this.charge = content.length + 2L * requestPath.length() + ENTRY_OVERHEAD;
         }
 
@@ -58,6 +71,16 @@ final class SmallFileCache {
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong totalBytes = new AtomicLong();
+    private final LongSupplier nanoTime;
+
+    SmallFileCache() {
+        this(System::nanoTime);
+    }
+
+    /** With the given monotonic clock (tests). */
+    SmallFileCache(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     static long mtimeMicros(BasicFileAttributes a) {
         return a.lastModifiedTime().to(TimeUnit.MICROSECONDS);
@@ -69,12 +92,17 @@ final class SmallFileCache {
         if (e == null) {
             return null;
         }
-        if (System.nanoTime() - e.resolvedNanos > TimeUnit.MILLISECONDS.toNanos(RESOLVE_AGAIN_MILLIS)) {
+        long now = nanoTime.getAsLong();
+        if (now - e.resolvedNanos > TimeUnit.MILLISECONDS.toNanos(RESOLVE_AGAIN_MILLIS)) {
             forget(requestPath, e);
             return null;
         }
+        if (now - e.checkedNanos <= TimeUnit.MILLISECONDS.toNanos(CHECK_AGAIN_MILLIS)) {
+            return e;
+        }
         try {
             if (e.sameFile(Files.readAttributes(e.file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS))) {
+                e.checkedNanos = now;
                 return e;
             }
         } catch (IOException | SecurityException ignored) {
@@ -96,7 +124,7 @@ final class SmallFileCache {
         try {
             byte[] content = Files.readAllBytes(file);
             BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            e = new Entry(requestPath, file, attributes, content);
+            e = new Entry(requestPath, file, attributes, content, nanoTime.getAsLong());
             if (content.length != e.size || !e.sameFile(after)) {
                 return null;
             }

@@ -35,7 +35,8 @@ import java.util.Map;
  * the whole file.
  *
  * <p>Files up to {@value SmallFileCache#MAX_FILE_BYTES} bytes are served from memory
- * ({@link SmallFileCache}), checked against the disk on every request.
+ * ({@link SmallFileCache}), checked against the disk at most every
+ * {@value SmallFileCache#CHECK_AGAIN_MILLIS} ms.
  */
 final class StaticFiles {
     static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)

@@ -249,16 +249,19 @@ class CurlTest {
 
         Files.writeString(file, "version two\n"); // same size
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+        pastTheCacheCheck();
         String secondTag = etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version two\n");
         assertThat(secondTag).isNotEqualTo(firstTag);
 
         Files.writeString(file, "version three, longer\n"); // new size, whatever the clock's granularity
+        pastTheCacheCheck();
         String thirdTag = etagOf(s.curl("-D", "-", s.url("/changing.txt")), "version three, longer\n");
         assertThat(thirdTag).isNotEqualTo(secondTag);
         PeerProcess.Result stale = s.curl("-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + secondTag, s.url("/changing.txt"));
         assertThat(stale.output).isEqualTo("200");
 
         Files.delete(file);
+        pastTheCacheCheck();
         PeerProcess.Result gone = s.curl("-o", "/dev/null", "-w", "%{http_code}", s.url("/changing.txt"));
         assertThat(gone.output).isEqualTo("404");
     }
@@ -271,8 +274,16 @@ class CurlTest {
         assertThat(s.curl(s.url("/swapped.txt")).output).isEqualTo("harmless\n");
         Files.delete(file);
         Files.createSymbolicLink(file, tmp.resolve("secret.txt"));
+        // until the cache checks the file again it serves what it holds, never what the link points to
+        assertThat(s.curl(s.url("/swapped.txt")).output).doesNotContain(SECRET);
+        pastTheCacheCheck();
         PeerProcess.Result r = s.curl("-w", "\n%{http_code}", s.url("/swapped.txt"));
         assertThat(r.output).doesNotContain(SECRET).endsWith("404");
+    }
+
+    /** A cached file is checked against the disk again once its last check is this old. */
+    private static void pastTheCacheCheck() throws InterruptedException {
+        Thread.sleep(SmallFileCache.CHECK_AGAIN_MILLIS + 50);
     }
 
     @Test
