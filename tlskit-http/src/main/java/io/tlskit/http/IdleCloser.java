@@ -1,31 +1,28 @@
 package io.tlskit.http;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
+import io.tlskit.netty.NoProgressHandler;
 
 /**
  * The no-progress rule (lwIP httpd: close after a while without data), on the network side of the
  * TLS handler so handshake bytes and ciphertext written to the socket count as progress. It does not
  * close a connection whose request the server is still working on.
  */
-final class IdleCloser extends IdleStateHandler {
+final class IdleCloser extends NoProgressHandler {
     private final HttpsServer server;
     private final HttpConnection connection;
     private final long timeoutMillis;
 
     IdleCloser(HttpsServer server, HttpConnection connection, long timeoutMillis) {
-        super(true, 0, 0, timeoutMillis, TimeUnit.MILLISECONDS);
+        super(timeoutMillis);
         this.server = server;
         this.connection = connection;
         this.timeoutMillis = timeoutMillis;
     }
 
     @Override
-    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
-        if (event.state() != IdleState.ALL_IDLE || !ctx.channel().isOpen() || connection.awaitingApplication()) {
+    protected void noProgress(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isOpen() || connection.awaitingApplication()) {
             return;
         }
         server.idleClosed.increment();

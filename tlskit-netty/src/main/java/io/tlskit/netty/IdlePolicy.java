@@ -2,17 +2,15 @@ package io.tlskit.netty;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Closes a connection that made no progress for a while: the lwIP httpd rule (poll every 2 s, close
- * after 8 s without data), on Netty's {@link IdleStateHandler}. Progress is bytes read, a write
- * completing, or (for a large pending write) the socket taking part of it. One policy serves many
+ * after 8 s without data), on a {@link NoProgressHandler}: a poll every quarter of the timeout, so
+ * the close comes 1 to 1.25 timeouts after the last progress. Progress is bytes read, a write, or
+ * (for a large pending write) the socket taking part of it. One policy serves many
  * channels: {@link #newHandler()} gives each channel its own handler; {@link #closed()} counts the
  * connections it closed.
  *
@@ -56,19 +54,19 @@ public final class IdlePolicy {
         return new Closer();
     }
 
-    private final class Closer extends IdleStateHandler {
+    private final class Closer extends NoProgressHandler {
         Closer() {
-            super(true, 0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            super(timeout.toMillis());
         }
 
         @Override
-        protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
-            if (event.state() != IdleState.ALL_IDLE || !ctx.channel().isOpen()) {
+        protected void noProgress(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isOpen()) {
                 return;
             }
             closed.increment();
             TlsHandler.LOG.debug("idle for {} ms: closing remote={}", timeout.toMillis(), ctx.channel().remoteAddress());
-            ctx.fireUserEventTriggered(event);
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
             ctx.channel().close();
         }
     }
