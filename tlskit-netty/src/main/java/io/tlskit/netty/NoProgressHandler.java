@@ -99,7 +99,7 @@ public abstract class NoProgressHandler extends ChannelDuplexHandler {
             return;
         }
         quietPolls = 0;
-        remember();
+        remember(pendingBytes(), flushProgress());
         schedule();
     }
 
@@ -118,8 +118,10 @@ public abstract class NoProgressHandler extends ChannelDuplexHandler {
         if (poll == null || !ctx.channel().isOpen()) {
             return;
         }
-        if (moved()) {
-            remember();
+        long pending = pendingBytes();
+        long flushProgress = flushProgress();
+        if (reads != seenReads || writes != seenWrites || pending != seenPending || flushProgress != seenFlushProgress) {
+            remember(pending, flushProgress);
             quietPolls = 0;
         } else if (++quietPolls >= QUIET_POLLS) {
             quietPolls = 0;
@@ -130,18 +132,21 @@ public abstract class NoProgressHandler extends ChannelDuplexHandler {
         }
     }
 
-    private boolean moved() {
-        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        long pending = out == null ? 0 : out.totalPendingWriteBytes();
-        long flushProgress = out == null ? 0 : out.currentProgress();
-        return reads != seenReads || writes != seenWrites || pending != seenPending || flushProgress != seenFlushProgress;
-    }
-
-    private void remember() {
-        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    private void remember(long pending, long flushProgress) {
         seenReads = reads;
         seenWrites = writes;
-        seenPending = out == null ? 0 : out.totalPendingWriteBytes();
-        seenFlushProgress = out == null ? 0 : out.currentProgress();
+        seenPending = pending;
+        seenFlushProgress = flushProgress;
+    }
+
+    private long pendingBytes() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    /** Bytes of the message being flushed that the socket has taken (a large write's partial progress). */
+    private long flushProgress() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return out == null ? 0 : out.currentProgress();
     }
 }
