@@ -30,6 +30,8 @@ public final class Main implements Callable<Integer>, Cli.Aware {
     static final int EXIT_FAILURE = 1;
     /** Exit code for a command line picocli cannot parse. */
     static final int EXIT_USAGE = 2;
+    /** Netty's leak detection level, read once when Netty's first buffer class loads. */
+    private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Show handshake steps (DEBUG log of io.tlskit.handshake) and more details; tlskit server logs every request.")
@@ -49,6 +51,12 @@ public final class Main implements Callable<Integer>, Cli.Aware {
     }
 
     public static void main(String[] args) {
+        // Netty samples one buffer in 128 for leak tracking, with a stack trace each time: about 1% of
+        // a keep-alive request's CPU. The tests keep it on (they do not come through here); a user who
+        // wants it sets -Dio.netty.leakDetection.level.
+        if (System.getProperty(LEAK_DETECTION) == null) {
+            System.setProperty(LEAK_DETECTION, "disabled");
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);
