@@ -282,7 +282,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
         dispatch(x);
     }
 
-    @SuppressWarnings("unchecked") // checked: the stage is a plain CompletableFuture
     private void dispatch(Exchange x) {
         byte[] body = x.body == null ? new byte[0] : x.bodyLength == x.body.length ? x.body : Arrays.copyOf(x.body, x.bodyLength);
         x.body = null;
@@ -298,13 +297,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Reque
                 stage = server.respond(x.request);
             } catch (RuntimeException | Error e) {
                 stage = CompletableFuture.failedFuture(e); // answered with a 500, logged in complete()
-            }
-        }
-        if (stage.getClass() == CompletableFuture.class) {
-            CompletableFuture<HttpResponse> now = (CompletableFuture<HttpResponse>) stage;
-            if (now.isDone() && !now.isCompletedExceptionally()) {
-                complete(x, now.getNow(null), null); // a static file or a synchronous handler: no callback needed
-                return;
             }
         }
         stage.whenComplete((response, error) -> {

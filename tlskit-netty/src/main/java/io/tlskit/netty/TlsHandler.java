@@ -315,11 +315,15 @@ public final class TlsHandler extends ChannelDuplexHandler {
     private void firePlaintext(ChannelHandlerContext ctx) {
         int available;
         while ((available = engine.availablePlaintext()) > 0) {
-            // A plain array, not a pooled buffer: the engine copies into a byte[] anyway, and a young
-            // array costs less than a trip through the pool for the small reads most requests are.
-            byte[] bytes = new byte[available];
-            int n = engine.readPlaintext(bytes, 0, available);
-            ByteBuf plain = Unpooled.wrappedBuffer(bytes, 0, n);
+            ByteBuf plain = ctx.alloc().heapBuffer(available);
+            if (plain.hasArray()) {
+                int n = engine.readPlaintext(plain.array(), plain.arrayOffset() + plain.writerIndex(), available);
+                plain.writerIndex(plain.writerIndex() + n);
+            } else {
+                byte[] scratch = SCRATCH.get();
+                int n = engine.readPlaintext(scratch, 0, Math.min(available, scratch.length));
+                plain.writeBytes(scratch, 0, n);
+            }
             if (available > BURST_BYTES) {
                 burst = true;
             }
