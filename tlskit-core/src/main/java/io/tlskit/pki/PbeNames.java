@@ -8,7 +8,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
 /** Names a private key's encryption for messages ("PBES2/AES-256-CBC"); never anything secret. */
 final class PbeNames {
-    /** id-scrypt (RFC 7914); not a public constant in BouncyCastle 1.84. */
+    /** id-scrypt (RFC 7914); not a public constant in BouncyCastle (checked up to 1.87). */
     static final ASN1ObjectIdentifier SCRYPT = new ASN1ObjectIdentifier("1.3.6.1.4.1.11591.4.11");
 
     private PbeNames() {
