@@ -1,6 +1,8 @@
 package io.tlskit.cli;
 
 import io.tlskit.Durations;
+import io.tlskit.TicketKeyFile;
+import io.tlskit.TicketKeys;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
 import io.tlskit.http.HttpHandler;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Option;
                 + "(checked every 2 s); a reload that fails keeps the previous certificate.",
             "Failed handshakes are logged one line each; -v also logs every request."})
 final class ServerCommand implements Callable<Integer>, Cli.Aware {
+    /** How long a ticket sealed with a --ticket-keys key resumes (the in-process keys' rotation period). */
+    static final Duration TICKET_LIFETIME = Duration.ofHours(12);
+
     @Option(names = "--home", paramLabel = "DIR", description = "Where the local CA and server certificate live (default ~/.tlskit).")
     Path home;
 
@@ -64,6 +69,12 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
     @Option(names = "--io", paramLabel = "auto|epoll|nio", defaultValue = "auto",
             description = "Socket layer: Linux's native epoll when it loads (auto, the default), or Java NIO.")
     String io;
+
+    @Option(names = "--ticket-keys", paramLabel = "FILE",
+            description = "Session-ticket keys shared by a fleet of servers (write one with 'tlskit cert ticket-keys'): "
+                    + "the first key seals, all open; re-read on SIGHUP and when the file changes. "
+                    + "Default: random keys made in this process, rotated every 12 h.")
+    Path ticketKeys;
 
     @Mixin
     TlsOptions tls;
@@ -104,7 +115,9 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             pki = new LocalPki(home != null ? home : LocalPki.defaultHome());
             defaults = pki.ensure(TimeSource.system(), new SecureRandom());
         }
-        TlsConfig initial = serverConfig(defaults).build();
+        TicketKeys sharedKeys = ticketKeys == null ? null
+                : TicketKeyFile.load(ticketKeys, new SecureRandom(), TimeSource.system(), TICKET_LIFETIME);
+        TlsConfig initial = serverConfig(defaults).ticketKeys(sharedKeys).build();
         LocalPki local = pki;
         // a reload reads the same files again; the local PKI's server certificate is reloaded as it is, never reissued
         // (a half-written file must fail the reload, not be replaced)
@@ -119,7 +132,7 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             watched.add(tls.keyPasswordFile);
         }
         watched.add(tls.ca);
-        CertificateReloader reloader = new CertificateReloader(initial, source, watched, cli.err);
+        CertificateReloader reloader = new CertificateReloader(initial, source, watched, ticketKeys, cli.err);
 
         HttpHandler echo = request -> HttpResponse.bytes(200,
                 request.header("Content-Type").orElse("application/octet-stream"), request.body());
