@@ -227,6 +227,11 @@ final class ProbeCommand implements Callable<Integer>, Cli.Aware {
             b.append("tlskit probe ").append(p.target).append(" (").append(p.connections).append(" connections)\n\n");
             b.append("Protocol versions\n");
             p.versions.forEach((v, r) -> row(b, v, r));
+            if (!p.accepts("TLS 1.2") && !p.accepts("TLS 1.3")) {
+                notes(b, p);
+                verdict(b, verdict);
+                return b.toString();
+            }
             suites(b, "TLS 1.2", p.tls12Suites, p.tls12ServerOrder);
             suites(b, "TLS 1.3", p.tls13Suites, p.tls13ServerOrder);
             b.append("\nKey-exchange groups\n");
@@ -244,26 +249,35 @@ final class ProbeCommand implements Callable<Integer>, Cli.Aware {
             row(b, "ALPN", p.alpn.isEmpty() ? "none selected (offered " + String.join(", ", ServerProbe.ALPN) + ")"
                     : String.join(", ", p.alpn));
             row(b, "Client certificate", p.clientCertificateRequested ? "requested" : "not requested");
+            notes(b, p);
+            verdict(b, verdict);
+            return b.toString();
+        }
+
+        private static void verdict(StringBuilder b, ClientCheck.Verdict verdict) {
+            if (verdict == null) {
+                return;
+            }
+            b.append("\nClient check: ").append(verdict.client).append('\n');
+            row(b, "result", verdict.canConnect ? "can connect: " + verdict.negotiated : "cannot connect");
+            for (String s : verdict.problems) {
+                row(b, "why", s);
+            }
+            for (String s : verdict.fixes) {
+                row(b, "fix", s);
+            }
+            for (String s : verdict.warnings) {
+                row(b, "warning", s);
+            }
+        }
+
+        private static void notes(StringBuilder b, ServerProfile p) {
             if (!p.notes.isEmpty()) {
                 b.append("\nNotes\n");
                 for (String n : p.notes) {
                     b.append("  - ").append(n).append('\n');
                 }
             }
-            if (verdict != null) {
-                b.append("\nClient check: ").append(verdict.client).append('\n');
-                row(b, "result", verdict.canConnect ? "can connect: " + verdict.negotiated : "cannot connect");
-                for (String s : verdict.problems) {
-                    row(b, "why", s);
-                }
-                for (String s : verdict.fixes) {
-                    row(b, "fix", s);
-                }
-                for (String s : verdict.warnings) {
-                    row(b, "warning", s);
-                }
-            }
-            return b.toString();
         }
 
         private static void suites(StringBuilder b, String version, List<String> suites, Boolean serverOrder) {

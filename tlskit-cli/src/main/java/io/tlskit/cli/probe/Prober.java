@@ -68,7 +68,8 @@ public final class Prober {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
             FirstBytes in = new FirstBytes(socket.getInputStream());
-            TlsClientProtocol protocol = new TlsClientProtocol(in, socket.getOutputStream());
+            // buffered above the recorder: a read of a record header takes in (and records) all that has arrived
+            TlsClientProtocol protocol = new TlsClientProtocol(new java.io.BufferedInputStream(in, 4096), socket.getOutputStream());
             try {
                 protocol.connect(new ProbeClient(new GroupRecordingCrypto(random, outcome), attempt, outcome, serverName));
                 protocol.close();
@@ -78,6 +79,8 @@ public final class Prober {
                 outcome.firstBytes = in.first();
                 if (!outcome.ok() && outcome.firstBytes.length > 0 && !looksLikeTls(outcome.firstBytes)) {
                     outcome.end = Outcome.End.NOT_TLS;
+                } else if (!outcome.ok() && outcome.firstBytes.length == 0 && outcome.end == Outcome.End.REFUSED_LOCALLY) {
+                    outcome.end = Outcome.End.CLOSED; // BC reports a connection closed mid-handshake as its own handshake_failure
                 }
             }
         } catch (IOException e) {
@@ -100,7 +103,8 @@ public final class Prober {
         } else if (e instanceof TlsFatalAlert) {
             outcome.end = Outcome.End.REFUSED_LOCALLY;
             outcome.alert = ((TlsFatalAlert) e).getAlertDescription();
-            outcome.detail = e.getMessage();
+            String message = e.getMessage();
+            outcome.detail = message == null || message.startsWith(org.bouncycastle.tls.AlertDescription.getName(outcome.alert)) ? null : message;
         } else if (e instanceof EOFException || e instanceof TlsNoCloseNotifyException
                 || (e instanceof SocketException && !(e instanceof java.net.ConnectException))) {
             outcome.end = Outcome.End.CLOSED;
@@ -172,5 +176,6 @@ public final class Prober {
         byte[] first() {
             return Arrays.copyOf(first, kept);
         }
+
     }
 }

@@ -140,6 +140,7 @@ public final class ServerProbe {
         if (suites.length == 0) {
             return;
         }
+        boolean hidden = false;
         for (int g : Catalog.GROUPS) {
             if (!prober.crypto().hasNamedGroup(g) || !NamedGroup.canBeNegotiated(g, v) || (!tls13 && NamedGroup.isFiniteField(g))) {
                 continue; // TLS 1.2 DHE uses the server's own parameters, not supported_groups
@@ -149,10 +150,15 @@ public final class ServerProbe {
             if (!tls13 && !(o.ok() || o.certificateRequested)) {
                 // TLS 1.2: supported_groups also limits the curve of an ECDSA certificate, so offer those after g
                 o = prober.run(a.withGroups(withSigningCurves(g)));
+                hidden |= (o.ok() || o.certificateRequested) && o.group != g;
             }
             if ((o.ok() || o.certificateRequested) && (o.group < 0 || o.group == g)) {
                 accepted.add(Catalog.groupName(g));
             }
+        }
+        if (hidden) {
+            p.notes.add("TLS 1.2 groups: with an ECDSA certificate a group can only be offered beside the certificate's curve, "
+                    + "and this server then preferred the certificate's curve: groups it ranks below that curve may be missing");
         }
     }
 
