@@ -140,7 +140,8 @@ public final class Main implements Callable<Integer>, Cli.Aware {
     public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"tlskit " + version()};
+            return new String[] {"tlskit " + version(), "BouncyCastle " + RuntimeVersions.bouncyCastle() + ", Netty " + RuntimeVersions.netty(),
+                "crypto backend: " + io.tlskit.crypto.CryptoBackend.HYBRID.description(), RuntimeVersions.java()};
         }
 
         static String version() {
