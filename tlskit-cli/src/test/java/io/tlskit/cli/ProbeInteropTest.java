@@ -47,13 +47,25 @@ class ProbeInteropTest {
                     .containsPattern("max_fragment_length +512 accepted, 1024 accepted, 2048 accepted, 4096 accepted")
                     .containsPattern("ALPN +http/1.1").containsPattern("name +matches");
 
-            CliRun device = CliRun.run("probe", "localhost:" + s.port(), "--ca", CA, "--profile", "mbedtls-device");
-            assertThat(device.exitCode).as(device.toString()).isZero();
-            assertThat(device.out).contains("can connect: TLS 1.2, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, secp256r1");
+            assertThat(out).contains("can connect: TLS 1.2, TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8, secp256r1");
 
             CliRun json = CliRun.run("probe", "localhost:" + s.port(), "--ca", CA, "--json");
             assertThat(json.out).startsWith("{").contains("\"tls12CipherSuites\": [\"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\"")
                     .contains("\"chainsToTrust\": true").contains("\"resumptionByTicket\": \"yes\"").contains("\"alpn\": [\"http/1.1\"]");
+        }
+    }
+
+    @Test
+    void aPskDeviceConnectsWithItsKeyAndIsToldWhenTheKeyDiffers() throws Exception {
+        String key = "000102030405060708090a0b0c0d0e0f";
+        try (CliRun.Server s = new CliRun.Server("--port", "0", "--cert", CERT, "--key", KEY, "--psk", "dev1:" + key)) {
+            CliRun ok = CliRun.run("probe", "localhost:" + s.port(), "--ca", CA, "--profile", "mbedtls-device", "--psk", "dev1:" + key);
+            assertThat(ok.exitCode).as(ok.toString()).isZero();
+            assertThat(ok.out).contains("can connect: TLS 1.2, TLS_PSK_WITH_AES_128_CCM_8");
+            CliRun wrong = CliRun.run("probe", "localhost:" + s.port(), "--ca", CA, "--profile", "mbedtls-device", "--psk",
+                    "dev1:ffffffffffffffffffffffffffffffff");
+            assertThat(wrong.exitCode).as(wrong.toString()).isEqualTo(1);
+            assertThat(wrong.out).contains("cannot connect").contains("but with another key");
         }
     }
 
@@ -69,9 +81,7 @@ class ProbeInteropTest {
                     .containsPattern("TLS 1.2 +x25519, secp256r1").containsPattern("Resumption by ticket +yes")
                     .contains("chains to --ca");
 
-            CliRun device = CliRun.run("probe", "localhost:" + port, "--ca", CA, "--profile", "mbedtls-device");
-            assertThat(device.exitCode).as(device.toString()).isEqualTo(1);
-            assertThat(device.out).contains("cannot connect")
+            assertThat(out).contains("cannot connect")
                     .contains("why                    no TLS 1.2 cipher suite in common: the client offers [TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8]")
                     .contains("fix                    client: add TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
                     .contains("fix                    server: enable TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8");
@@ -147,8 +157,7 @@ class ProbeInteropTest {
         try (PeerProcess server = PeerProcess.start(mosquitto.toString(), "-c", conf.toString()).awaitPort(port, T)) {
             String out = probe("mosquitto", port);
             assertThat(out).containsPattern("TLS 1.2 +accepted").contains("chains to --ca").containsPattern("Client certificate +not requested");
-            CliRun device = CliRun.run("probe", "localhost:" + port, "--ca", CA, "--profile", "mbedtls-device");
-            assertThat(device.out).contains("Client check: an mbedTLS 2.28 device");
+            assertThat(out).contains("Client check: an mbedTLS 2.28 device");
         }
     }
 
@@ -186,9 +195,11 @@ class ProbeInteropTest {
         CliRun.run("probe", "localhost").assertOneLineError();
     }
 
+    /** Probes with the mbedTLS-device client check; exit 0 when such a device connects, 1 when not. */
     private String probe(String name, int port) throws Exception {
-        CliRun r = CliRun.run("probe", "localhost:" + port, "--ca", CA);
-        assertThat(r.exitCode).as(r.toString()).isZero();
+        CliRun r = CliRun.run("probe", "localhost:" + port, "--ca", CA, "--profile", "mbedtls-device");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(r.out.contains("result                 can connect") ? 0 : 1);
+        assertThat(r.err).as(r.toString()).isEmpty();
         Path dir = Files.createDirectories(Path.of("target", "probe"));
         Files.writeString(dir.resolve(name + ".txt"), r.out.replace(String.valueOf(port), "PORT").replace(CA, "ca.pem"));
         return r.out;
