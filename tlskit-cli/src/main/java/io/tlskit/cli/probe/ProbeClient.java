@@ -1,17 +1,13 @@
 package io.tlskit.cli.probe;
 
-import java.io.ByteArrayInputStream;
+import io.tlskit.PeerChains;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Hashtable;
 import java.util.Vector;
 import org.bouncycastle.tls.AbstractTlsClient;
 import org.bouncycastle.tls.BasicTlsPSKExternal;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
-import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CertificateStatusRequest;
 import org.bouncycastle.tls.CertificateStatusType;
@@ -236,7 +232,7 @@ final class ProbeClient extends AbstractTlsClient {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                outcome.chain = toX509(serverCertificate.getCertificate());
+                outcome.chain = PeerChains.toX509(serverCertificate.getCertificate());
                 outcome.ocspStapled = serverCertificate.getCertificateStatus() != null;
             }
 
@@ -264,22 +260,5 @@ final class ProbeClient extends AbstractTlsClient {
             outcome.session = session;
             outcome.sessionParameters = session.exportSessionParameters();
         }
-    }
-
-    static java.util.List<X509Certificate> toX509(Certificate certificate) throws IOException {
-        java.util.List<X509Certificate> chain = new java.util.ArrayList<>();
-        if (certificate == null) {
-            return chain;
-        }
-        try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (int i = 0; i < certificate.getLength(); i++) {
-                byte[] der = certificate.getCertificateAt(i).getEncoded();
-                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-            }
-        } catch (CertificateException e) {
-            throw new IOException("the server sent a certificate that does not parse: " + e.getMessage(), e);
-        }
-        return chain;
     }
 }
