@@ -1,10 +1,10 @@
 package io.tlskit.cli.probe;
 
+import io.tlskit.TimeSource;
 import io.tlskit.pki.KeyDescriptions;
 import io.tlskit.pki.PeerVerifier;
 import io.tlskit.pki.TrustAnchors;
 import io.tlskit.pki.VerifyResult;
-import io.tlskit.TimeSource;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
