@@ -150,7 +150,8 @@ public final class ServerProbe {
             if (!tls13 && !(o.ok() || o.certificateRequested)) {
                 // TLS 1.2: supported_groups also limits the curve of an ECDSA certificate, so offer those after g
                 o = prober.run(a.withGroups(withSigningCurves(g)));
-                hidden |= (o.ok() || o.certificateRequested) && o.group != g;
+                // a server that follows the client's order would have taken g: only its own order can hide g here
+                hidden |= (o.ok() || o.certificateRequested) && o.group != g && Boolean.TRUE.equals(p.tls12ServerOrder);
             }
             if ((o.ok() || o.certificateRequested) && (o.group < 0 || o.group == g)) {
                 accepted.add(Catalog.groupName(g));
