@@ -14,11 +14,12 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.TlsFatalAlert;
 
 /** Conversions between BouncyCastle's certificate messages and JDK certificates. */
-final class PeerChains {
+public final class PeerChains {
     private PeerChains() {
     }
 
-    static List<X509Certificate> toX509(Certificate certificate) throws IOException {
+    /** The JDK certificates of a BouncyCastle Certificate message (empty for null); an unparsable one is a bad_certificate alert. */
+    public static List<X509Certificate> toX509(Certificate certificate) throws IOException {
         List<X509Certificate> chain = new ArrayList<>();
         if (certificate == null) {
             return chain;

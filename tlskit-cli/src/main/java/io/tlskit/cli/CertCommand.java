@@ -44,7 +44,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cert", mixinStandardHelpOptions = true,
         description = "Make, check and show certificates.",
-        subcommands = {CertCommand.Ca.class, CertCommand.Issue.class, CertCommand.Check.class, CertCommand.Show.class})
+        subcommands = {CertCommand.Ca.class, CertCommand.Issue.class, CertCommand.Check.class, CertCommand.Show.class,
+            TicketKeysCommand.class})
 final class CertCommand implements Callable<Integer>, Cli.Aware {
     private Cli cli;
 

@@ -1,5 +1,6 @@
 package io.tlskit.cli;
 
+import io.tlskit.TicketKeyFile;
 import io.tlskit.TlsConfig;
 import io.tlskit.pki.Credentials;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * {@code HttpsServer} TLS supplier: new connections get the newest config, open ones keep theirs.
  *
  * <p>Every rebuilt config shares the first one's {@code SessionCache} and {@code TicketKeys}, so
- * sessions and tickets issued before a reload still resume after it. A reload that fails (a file
+ * sessions and tickets issued before a reload still resume after it; keys from a shared ticket-key
+ * file are re-read with the certificate and replace the shared keys in place. A reload that fails (a file
  * half written, a key that does not match its certificate) changes nothing and logs one line.
  */
 final class CertificateReloader implements AutoCloseable {
@@ -35,6 +37,8 @@ final class CertificateReloader implements AutoCloseable {
     static final Duration SETTLE = Duration.ofMillis(300);
 
     private final Supplier<TlsConfig.Builder> source;
+    /** The shared session-ticket key file re-read with the certificate, or null for in-process keys. */
+    private final Path ticketKeyFile;
     private final List<Path> files;
     private final PrintStream log;
     private volatile TlsConfig current;
@@ -50,13 +54,25 @@ final class CertificateReloader implements AutoCloseable {
      * @param log where the one-line reload messages go
      */
     CertificateReloader(TlsConfig initial, Supplier<TlsConfig.Builder> source, List<Path> files, PrintStream log) {
+        this(initial, source, files, null, log);
+    }
+
+    /**
+     * As above, and {@code ticketKeyFile} (may be null), the key file of the initial config's given
+     * {@code TicketKeys}, is watched and re-read too: its keys replace the shared ones in place.
+     */
+    CertificateReloader(TlsConfig initial, Supplier<TlsConfig.Builder> source, List<Path> files, Path ticketKeyFile, PrintStream log) {
         this.current = Objects.requireNonNull(initial, "initial");
         this.source = Objects.requireNonNull(source, "source");
+        this.ticketKeyFile = initial.ticketKeys() != null && !initial.ticketKeys().rotating() ? ticketKeyFile : null;
         LinkedHashSet<Path> unique = new LinkedHashSet<>();
         for (Path f : files) {
             if (f != null) {
                 unique.add(f.toAbsolutePath().normalize());
             }
+        }
+        if (this.ticketKeyFile != null) {
+            unique.add(this.ticketKeyFile.toAbsolutePath().normalize());
         }
         this.files = List.copyOf(unique);
         this.log = log;
@@ -81,7 +97,11 @@ final class CertificateReloader implements AutoCloseable {
         List<Object> before = fingerprint();
         TlsConfig previous = current;
         TlsConfig next;
+        List<byte[]> ticketKeys = null;
         try {
+            if (ticketKeyFile != null) {
+                ticketKeys = TicketKeyFile.read(ticketKeyFile); // read before anything changes: all or nothing
+            }
             TlsConfig.Builder b = source.get();
             if (previous.sessionCache() != null) {
                 b.sessionCache(previous.sessionCache());
@@ -96,8 +116,13 @@ final class CertificateReloader implements AutoCloseable {
             return false;
         }
         seen = before;
+        if (ticketKeys != null) {
+            next.ticketKeys().replace(ticketKeys);
+        }
         current = next;
-        print("reloaded certificate " + describe(next.credentials()) + (why == null ? "" : "; " + why));
+        print("reloaded certificate " + describe(next.credentials())
+            + (ticketKeys == null ? "" : " and " + ticketKeys.size() + " session-ticket key" + (ticketKeys.size() == 1 ? "" : "s") + " from " + ticketKeyFile)
+            + (why == null ? "" : "; " + why));
         return true;
     }
 

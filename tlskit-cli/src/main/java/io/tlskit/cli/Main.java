@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "TLS and HTTPS on the JVM (BouncyCastle): a local HTTPS server, a TLS client, an HTTPS client and certificate tools.",
         subcommands = {ServerCommand.class, ConnectCommand.class, HttpCommands.Get.class, HttpCommands.Post.class,
-            CertCommand.class, MqttCommand.class, CommandLine.HelpCommand.class})
+            CertCommand.class, MqttCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer>, Cli.Aware {
     /** Exit code for a failure that is not a usage error. */
     static final int EXIT_FAILURE = 1;
@@ -140,7 +140,8 @@ public final class Main implements Callable<Integer>, Cli.Aware {
     public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"tlskit " + version()};
+            return new String[] {"tlskit " + version(), "BouncyCastle " + RuntimeVersions.bouncyCastle() + ", Netty " + RuntimeVersions.netty(),
+                "crypto backend: " + io.tlskit.crypto.CryptoBackend.HYBRID.description(), RuntimeVersions.java()};
         }
 
         static String version() {

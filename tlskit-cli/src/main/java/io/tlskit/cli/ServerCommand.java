@@ -1,6 +1,8 @@
 package io.tlskit.cli;
 
 import io.tlskit.Durations;
+import io.tlskit.TicketKeyFile;
+import io.tlskit.TicketKeys;
 import io.tlskit.TimeSource;
 import io.tlskit.TlsConfig;
 import io.tlskit.http.HttpHandler;
@@ -20,9 +22,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a local HTTPS server.",
@@ -34,6 +41,9 @@ import picocli.CommandLine.Option;
                 + "(checked every 2 s); a reload that fails keeps the previous certificate.",
             "Failed handshakes are logged one line each; -v also logs every request."})
 final class ServerCommand implements Callable<Integer>, Cli.Aware {
+    /** How long a ticket sealed with a --ticket-keys key resumes (the in-process keys' rotation period). */
+    static final Duration TICKET_LIFETIME = Duration.ofHours(12);
+
     @Option(names = "--home", paramLabel = "DIR", description = "Where the local CA and server certificate live (default ~/.tlskit).")
     Path home;
 
@@ -65,8 +75,24 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             description = "Socket layer: Linux's native epoll when it loads (auto, the default), or Java NIO.")
     String io;
 
+    @Option(names = "--ticket-keys", paramLabel = "FILE",
+            description = "Session-ticket keys shared by a fleet of servers (write one with 'tlskit cert ticket-keys'): "
+                    + "the first key seals, all open; re-read on SIGHUP and when the file changes. "
+                    + "Default: random keys made in this process, rotated every 12 h.")
+    Path ticketKeys;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read options from a YAML file: one 'key: value' per line, the keys are these long options without "
+                    + "'--' (port: 8443, ciphers: [A, B]); options on the command line win. On SIGHUP or when it changes, "
+                    + "its TLS settings (certificates, keys, CA, PSKs, suites, handshake timeout) and the ticket keys reload; "
+                    + "the other keys take effect at the next start. See docs/operations.md.")
+    Path config;
+
     @Mixin
     TlsOptions tls;
+
+    @Spec
+    CommandSpec spec;
 
     private Cli cli;
 
@@ -77,6 +103,9 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
 
     @Override
     public Integer call() throws Exception {
+        if (config != null) {
+            applyConfig(this);
+        }
         if (port < 0 || port > 65535) {
             throw new CliException("--port " + port + " is not a port number (0 to 65535)");
         }
@@ -104,11 +133,13 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             pki = new LocalPki(home != null ? home : LocalPki.defaultHome());
             defaults = pki.ensure(TimeSource.system(), new SecureRandom());
         }
-        TlsConfig initial = serverConfig(defaults).build();
+        TicketKeys sharedKeys = ticketKeys == null ? null
+                : TicketKeyFile.load(ticketKeys, new SecureRandom(), TimeSource.system(), TICKET_LIFETIME);
+        TlsConfig initial = serverConfig(defaults).ticketKeys(sharedKeys).build();
         LocalPki local = pki;
         // a reload reads the same files again; the local PKI's server certificate is reloaded as it is, never reissued
         // (a half-written file must fail the reload, not be replaced)
-        Supplier<TlsConfig.Builder> source = () -> serverConfig(local == null ? null : Credentials.load(local.serverPem, local.serverKey, null));
+        Supplier<TlsConfig.Builder> source = () -> settings().serverConfig(local == null ? null : Credentials.load(local.serverPem, local.serverKey, null));
         List<Path> watched = new ArrayList<>();
         if (pki != null) {
             watched.add(pki.serverPem);
@@ -119,7 +150,8 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
             watched.add(tls.keyPasswordFile);
         }
         watched.add(tls.ca);
-        CertificateReloader reloader = new CertificateReloader(initial, source, watched, cli.err);
+        watched.add(config);
+        CertificateReloader reloader = new CertificateReloader(initial, source, watched, ticketKeys, cli.err);
 
         HttpHandler echo = request -> HttpResponse.bytes(200,
                 request.header("Content-Type").orElse("application/octet-stream"), request.body());
@@ -200,6 +232,46 @@ final class ServerCommand implements Callable<Integer>, Cli.Aware {
         cli.err.flush();
         reported.countDown();
         return 0;
+    }
+
+    /** Sets what the --config file says on {@code command} (its spec and parse result) where the command line is silent. */
+    private void applyConfig(ServerCommand command) {
+        Set<String> applied = ServerConfigFile.read(config).applyTo(command.spec, command.spec.commandLine().getParseResult());
+        if (applied.contains("verbose") && !cli.verbose && Boolean.TRUE.equals(command.spec.findOption("--verbose").getValue())) {
+            cli.verbose = true;
+            Cli.configureLogging(true);
+        }
+    }
+
+    /**
+     * The settings a reload builds from: these, or with --config the command line parsed again and
+     * the file read again. Keys that cannot change while serving are reported, not applied.
+     */
+    private ServerCommand settings() {
+        if (config == null) {
+            return this;
+        }
+        CommandLine root = Main.commandLine(cli);
+        CommandLine.ParseResult again = root.parseArgs(spec.root().commandLine().getParseResult().originalArgs().toArray(String[]::new));
+        ServerCommand next = (ServerCommand) again.subcommand().commandSpec().userObject();
+        next.spec = again.subcommand().commandSpec();
+        next.config = config;
+        ServerConfigFile.read(config).applyTo(next.spec, again.subcommand());
+        List<String> restartOnly = new ArrayList<>();
+        Set<String> live = new java.util.HashSet<>();
+        spec.mixins().get("tls").options().forEach(o -> live.add(o.longestName()));
+        for (OptionSpec option : spec.options()) {
+            OptionSpec changed = next.spec.findOption(option.longestName());
+            if (changed != null && !live.contains(option.longestName()) && !java.util.Objects.equals(option.getValue(), changed.getValue())) {
+                restartOnly.add(option.longestName().replaceFirst("^-+", ""));
+            }
+        }
+        if (!restartOnly.isEmpty()) {
+            cli.err.println("tlskit server: " + config + ": " + String.join(", ", restartOnly)
+                    + " changed: applied at the next start (only TLS settings and ticket keys change while serving)");
+            cli.err.flush();
+        }
+        return next;
     }
 
     /** A server config builder from the options; {@code defaults} when no --cert/--key was given. */

@@ -193,8 +193,10 @@ class ClientCommandsTest {
     void commandLineBasics() {
         CliRun version = CliRun.run("--version");
         assertThat(version.exitCode).isZero();
-        assertThat(version.out.strip()).matches("tlskit \\d+\\.\\d+\\.\\d+.*");
-        for (String cmd : new String[] {"server", "connect", "get", "post", "cert", "cert ca", "cert issue", "cert check", "cert show"}) {
+        assertThat(version.out.lines().findFirst().orElseThrow()).matches("tlskit \\d+\\.\\d+\\.\\d+.*");
+        assertThat(version.out).containsPattern("\nBouncyCastle 1\\.\\d+, Netty 4\\.\\d+\\.\\d+\\.Final\n").contains("\ncrypto backend: hybrid");
+        for (String cmd : new String[] {"server", "connect", "get", "post", "cert", "cert ca", "cert issue", "cert check", "cert show",
+            "cert ticket-keys", "probe"}) {
             String[] args = (cmd + " --help").split(" ");
             CliRun help = CliRun.run(args);
             assertThat(help.exitCode).as(cmd).isZero();
