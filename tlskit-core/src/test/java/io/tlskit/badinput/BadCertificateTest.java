@@ -289,7 +289,12 @@ class BadCertificateTest {
             assertThat(result.flags()).containsExactly(VerifyFlag.NOT_TRUSTED, VerifyFlag.EXPIRED);
             assertThat(result.error()).isEqualTo(TlsError.CERT_VERIFY_FAILED);
             assertThat(result.mbedtlsFlags()).isEqualTo(0x08 | 0x01);
-            assertThat(result.explanation()).isEqualTo(m.substring(m.indexOf(": ") + 2));
+            // the same findings in the same words; only the "verified at" instants of the two handshakes may differ
+            assertThat(withoutVerifyTime(result.explanation())).isEqualTo(withoutVerifyTime(m.substring(m.indexOf(": ") + 2)));
         }
+    }
+
+    private static String withoutVerifyTime(String explanation) {
+        return explanation.replaceAll("\\(verified at [^)]*\\)", "(verified at T)");
     }
 }
