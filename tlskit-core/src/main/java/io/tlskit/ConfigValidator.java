@@ -33,6 +33,9 @@ final class ConfigValidator {
         if (b.handshakeTimeout() == null || b.handshakeTimeout().isNegative() || b.handshakeTimeout().isZero()) {
             throw new ConfigException("handshake timeout must be positive, e.g. 10s");
         }
+        if (b.maxConcurrentHandshakes() < 0) {
+            throw new ConfigException("maxConcurrentHandshakes must be 0 (no limit) or more, was " + b.maxConcurrentHandshakes());
+        }
         if (b.time() == null) {
             throw new ConfigException("time source is null: use TimeSource.system() or a fixed clock");
         }

@@ -56,6 +56,7 @@ public final class TlsConfig {
     private final TlsCrypto crypto;
     private final boolean sendServerTime;
     private final PeerCredentialCache credentialCache;
+    private final HandshakeSlots handshakeSlots;
 
     private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, SecureRandom random, TlsCrypto crypto) {
         this.role = b.role;
@@ -89,6 +90,7 @@ public final class TlsConfig {
         this.crypto = crypto;
         this.sendServerTime = b.sendServerTime;
         this.credentialCache = new PeerCredentialCache(crypto);
+        this.handshakeSlots = new HandshakeSlots(b.maxConcurrentHandshakes);
     }
 
     public static Builder client() {
@@ -225,6 +227,15 @@ public final class TlsConfig {
         return credentialCache;
     }
 
+    /** How many handshakes of this config may run at once; 0 for no limit. */
+    public int maxConcurrentHandshakes() {
+        return handshakeSlots.limit();
+    }
+
+    HandshakeSlots handshakeSlots() {
+        return handshakeSlots;
+    }
+
     /** Builder for {@link TlsConfig}. Setters only record; {@link #build()} validates. */
     public static final class Builder {
         private final Role role;
@@ -253,6 +264,7 @@ public final class TlsConfig {
         private SecureRandom random;
         private CryptoBackend backend = CryptoBackend.HYBRID;
         private boolean sendServerTime;
+        private int maxConcurrentHandshakes;
 
         private Builder(Role role) {
             this.role = role;
@@ -409,8 +421,21 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * At most this many handshakes of this config at once (the PAL's one-context limit is 1);
+         * one more fails at once with {@link TlsError#RESOURCE}. 0, the default, means no limit.
+         */
+        public Builder maxConcurrentHandshakes(int limit) {
+            this.maxConcurrentHandshakes = limit;
+            return this;
+        }
+
         public TlsConfig build() {
             return new ConfigValidator(this).validate();
+        }
+
+        int maxConcurrentHandshakes() {
+            return maxConcurrentHandshakes;
         }
 
         // read by ConfigValidator

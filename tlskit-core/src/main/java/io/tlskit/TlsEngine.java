@@ -37,6 +37,7 @@ public final class TlsEngine {
     private TlsException failure;
     private boolean closeNotifySent;
     private boolean eofReceived;
+    private final HandshakeSlots.Slot slot;
 
     private TlsEngine(TlsConfig config, String serverName, String sessionKey) throws TlsException {
         this.config = config;
@@ -44,6 +45,7 @@ public final class TlsEngine {
         this.observer = new HandshakeObserver(config.isClient(), config.isClient() ? "client " + serverName : "server");
         this.explainer = new FailureExplainer(config, observer);
         this.handshakeDeadline = config.time().monotonicMillis() + config.handshakeTimeout().toMillis();
+        this.slot = config.handshakeSlots().acquire();
         try {
             if (config.isClient()) {
                 TlsClientProtocol client = new TlsClientProtocol();
@@ -58,7 +60,8 @@ public final class TlsEngine {
                 this.context = peer::tlsContext;
                 server.accept(peer);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            slot.release();
             throw explainer.explain(e, true);
         }
     }
@@ -136,6 +139,7 @@ public final class TlsEngine {
             return;
         }
         eofReceived = true;
+        slot.release();
         if (failure != null || observer.closeNotifyReceived) {
             return;
         }
@@ -233,6 +237,7 @@ public final class TlsEngine {
             return;
         }
         closeNotifySent = true;
+        slot.release();
         try {
             protocol.close();
         } catch (IOException e) {
@@ -301,6 +306,7 @@ public final class TlsEngine {
     }
 
     private TlsException fail(Throwable cause, boolean handshaking) {
+        slot.release();
         if (failure == null) {
             failure = explainer.explain(cause, handshaking);
             observer.step("failed: {} {}", failure.error(), failure.getMessage());
@@ -314,6 +320,7 @@ public final class TlsEngine {
         if (info == null && failure == null && !protocol.isHandshaking() && context.get() != null
             && context.get().getSecurityParametersConnection() != null) {
             info = buildInfo();
+            slot.release();
             observer.step("handshake complete: {} {}{}", info.version().displayName(), info.cipherSuite(), info.resumed() ? " (resumed)" : "");
         }
     }
