@@ -47,13 +47,32 @@ final class ConfigValidator {
         if (versions.contains(TlsVersion.DTLS_1_2)) {
             throw new UnsupportedOperationException("DTLS 1.2 is not yet available in tlskit-core");
         }
-        SecureRandom random = b.random() != null ? b.random() : Drbg.defaultRandom();
+        SecureRandom random = chooseRandom();
         TlsCrypto crypto = b.backend().create(random);
         int[] suites = chooseSuites(crypto, versions);
         versions = versionsCoveredBySuites(versions, suites, explicitVersions);
         checkAlpn();
         TrustAnchors anchors = chooseAnchors();
         return b.create(versions, suites, anchors, random, crypto);
+    }
+
+    private SecureRandom chooseRandom() {
+        if (b.random() != null) {
+            if (b.entropyPool() != null) {
+                throw new ConfigException("random(...) and entropy sources exclude each other: the DRBG built from the sources"
+                    + " would not be used; drop one of them");
+            }
+            return b.random();
+        }
+        io.tlskit.crypto.EntropyPool pool = b.entropyPool();
+        if (pool == null) {
+            return Drbg.defaultRandom();
+        }
+        try {
+            return Drbg.secureRandom(pool);
+        } catch (io.tlskit.crypto.EntropyException e) {
+            throw new ConfigException(TlsError.ENTROPY_FAILED, e.getMessage(), e);
+        }
     }
 
     private void checkRoleSettings() {

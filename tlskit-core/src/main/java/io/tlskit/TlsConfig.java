@@ -265,6 +265,8 @@ public final class TlsConfig {
         private CryptoBackend backend = CryptoBackend.HYBRID;
         private boolean sendServerTime;
         private int maxConcurrentHandshakes;
+        private final List<io.tlskit.crypto.EntropySource> entropySources = new ArrayList<>();
+        private io.tlskit.crypto.EntropyPool entropyPool;
 
         private Builder(Role role) {
             this.role = role;
@@ -404,6 +406,29 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * Adds an entropy source to the operating system's (mbedtls_entropy_add_source): build()
+         * seeds this config's own DRBG from both, after the sources pass their start-up health tests.
+         * A null source is a {@link ConfigException} at once.
+         */
+        public Builder entropySource(io.tlskit.crypto.EntropySource source) {
+            if (source == null) {
+                throw new ConfigException(TlsError.CONFIG_INVALID, "entropySource(null): pass a real source, e.g. a TRNG"
+                    + " driver wrapped with EntropySources.of(name, strong, fill)");
+            }
+            entropySources.add(source);
+            return this;
+        }
+
+        /** Exactly these entropy sources (a device without an OS generator): the DRBG is seeded from this pool only. */
+        public Builder entropy(io.tlskit.crypto.EntropyPool pool) {
+            if (pool == null) {
+                throw new ConfigException(TlsError.CONFIG_INVALID, "entropy(null): pass an EntropyPool, e.g. EntropyPool.of(trng)");
+            }
+            this.entropyPool = pool;
+            return this;
+        }
+
         /** The randomness for keys and nonces; default an SP 800-90A DRBG seeded by the OS. */
         public Builder random(SecureRandom secureRandom) {
             this.random = secureRandom;
@@ -436,6 +461,22 @@ public final class TlsConfig {
 
         int maxConcurrentHandshakes() {
             return maxConcurrentHandshakes;
+        }
+
+        /** The pool for this config's own DRBG, or null for the shared default one. */
+        io.tlskit.crypto.EntropyPool entropyPool() {
+            if (entropyPool != null) {
+                return entropySources.isEmpty() ? entropyPool : addAll(entropyPool);
+            }
+            return entropySources.isEmpty() ? null : addAll(io.tlskit.crypto.EntropyPool.system());
+        }
+
+        private io.tlskit.crypto.EntropyPool addAll(io.tlskit.crypto.EntropyPool pool) {
+            io.tlskit.crypto.EntropyPool all = pool;
+            for (io.tlskit.crypto.EntropySource s : entropySources) {
+                all = all.with(s);
+            }
+            return all;
         }
 
         // read by ConfigValidator

@@ -115,6 +115,9 @@ public final class Main implements Callable<Integer>, Cli.Aware {
         if (ex instanceof CliException) {
             return ex.getMessage();
         }
+        if (ex instanceof io.tlskit.crypto.EntropyException) {
+            return withCode(ex.getMessage(), io.tlskit.TlsError.ENTROPY_FAILED);
+        }
         if (ex instanceof UnsupportedOperationException) {
             return String.valueOf(ex.getMessage());
         }
