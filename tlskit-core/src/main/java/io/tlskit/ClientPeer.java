@@ -238,8 +238,14 @@ final class ClientPeer extends AbstractTlsClient {
                 observer.peerChain.isEmpty() ? "(none)" : observer.peerChain.get(0).getSubjectX500Principal());
             return;
         }
-        PeerVerifier verifier = new PeerVerifier(config.trustAnchors(), config.time(), config.verifyPolicy());
-        VerifyResult result = verifier.verify(observer.peerChain, serverName, PeerVerifier.Purpose.SERVER);
+        VerifyResult result;
+        if (config.secureTime().isPresent()) {
+            observer.timeCheck = new ServerTimeCheck(config, config.secureTime().get());
+            result = observer.timeCheck.verify(observer.peerChain, serverName, observer.serverHelloTime);
+        } else {
+            PeerVerifier verifier = new PeerVerifier(config.trustAnchors(), config.time(), config.verifyPolicy());
+            result = verifier.verify(observer.peerChain, serverName, PeerVerifier.Purpose.SERVER);
+        }
         observer.verifyResult = result;
         observer.step("server certificate verification: {}", result);
         if (!result.isValid() && config.verifyMode() == VerifyMode.REQUIRED) {
@@ -250,6 +256,9 @@ final class ClientPeer extends AbstractTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
+        if (observer.timeCheck != null) {
+            observer.timeCheck.handshakeCompleted();
+        }
         saveSession();
     }
 

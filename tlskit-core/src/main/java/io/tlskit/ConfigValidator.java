@@ -33,6 +33,10 @@ final class ConfigValidator {
         if (b.handshakeTimeout() == null || b.handshakeTimeout().isNegative() || b.handshakeTimeout().isZero()) {
             throw new ConfigException("handshake timeout must be positive, e.g. 10s");
         }
+        if (!client && b.secureTimeClock() != null) {
+            throw new ConfigException("secureTime is a client setting (it corrects the device clock from servers); a server"
+                + " sends its own clock with sendServerTime(true)");
+        }
         if (b.maxConcurrentHandshakes() < 0) {
             throw new ConfigException("maxConcurrentHandshakes must be 0 (no limit) or more, was " + b.maxConcurrentHandshakes());
         }

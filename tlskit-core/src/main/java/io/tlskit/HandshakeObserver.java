@@ -38,6 +38,8 @@ final class HandshakeObserver {
     String alertSentMessage;
     Short alertReceived;
     byte[] firstBytesReceived;
+    /** The secure-time check of this handshake, when the client config has a SecureTime. */
+    ServerTimeCheck timeCheck;
 
     HandshakeObserver(boolean client, String connectionName) {
         this.client = client;

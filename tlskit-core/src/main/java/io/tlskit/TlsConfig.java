@@ -57,6 +57,7 @@ public final class TlsConfig {
     private final boolean sendServerTime;
     private final PeerCredentialCache credentialCache;
     private final HandshakeSlots handshakeSlots;
+    private final io.tlskit.time.SecureTime secureTime;
 
     private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, SecureRandom random, TlsCrypto crypto) {
         this.role = b.role;
@@ -91,6 +92,7 @@ public final class TlsConfig {
         this.sendServerTime = b.sendServerTime;
         this.credentialCache = new PeerCredentialCache(crypto);
         this.handshakeSlots = new HandshakeSlots(b.maxConcurrentHandshakes);
+        this.secureTime = b.secureTime;
     }
 
     public static Builder client() {
@@ -236,6 +238,11 @@ public final class TlsConfig {
         return handshakeSlots;
     }
 
+    /** The client's secure time, when its clock follows the servers' (the PAL's secure time). */
+    public java.util.Optional<io.tlskit.time.SecureTime> secureTime() {
+        return java.util.Optional.ofNullable(secureTime);
+    }
+
     /** Builder for {@link TlsConfig}. Setters only record; {@link #build()} validates. */
     public static final class Builder {
         private final Role role;
@@ -267,6 +274,7 @@ public final class TlsConfig {
         private int maxConcurrentHandshakes;
         private final List<io.tlskit.crypto.EntropySource> entropySources = new ArrayList<>();
         private io.tlskit.crypto.EntropyPool entropyPool;
+        private io.tlskit.time.SecureTime secureTime;
 
         private Builder(Role role) {
             this.role = role;
@@ -403,6 +411,20 @@ public final class TlsConfig {
 
         public Builder timeSource(TimeSource source) {
             this.time = source;
+            this.secureTime = null;
+            return this;
+        }
+
+        /**
+         * Client: verify with this device clock and correct it from the servers' TLS 1.2 ServerHello
+         * times under the PAL's rules (see {@link io.tlskit.time.SecureTime}). Also the config's time source.
+         */
+        public Builder secureTime(io.tlskit.time.SecureTime clock) {
+            if (clock == null) {
+                throw new ConfigException("secureTime(null): pass SecureTime.open(file, TimeSource.system()) or leave it unset");
+            }
+            this.secureTime = clock;
+            this.time = clock;
             return this;
         }
 
@@ -461,6 +483,10 @@ public final class TlsConfig {
 
         int maxConcurrentHandshakes() {
             return maxConcurrentHandshakes;
+        }
+
+        io.tlskit.time.SecureTime secureTimeClock() {
+            return secureTime;
         }
 
         /** The pool for this config's own DRBG, or null for the shared default one. */

@@ -344,6 +344,6 @@ public final class TlsEngine {
             observer.verifyResult, config.isClient() ? (serverName != null && !HostNames.isIpLiteral(serverName) ? serverName : null)
             : observer.sniReceived, alpn == null ? null : alpn.getUtf8Decoding(), sp.isResumedSession(),
             mfl == null ? null : mfl.bytes(), observer.serverHelloTime, observer.pskNegotiated ? observer.pskIdentity : null,
-            observer.pskHint);
+            observer.pskHint, observer.timeCheck == null ? null : observer.timeCheck.report());
     }
 }
