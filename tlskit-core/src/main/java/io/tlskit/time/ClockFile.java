@@ -42,6 +42,13 @@ final class ClockFile {
 
     /** Reads the file; a missing file is empty content. Corrupt content is a one-sentence ConfigException. */
     Content read() {
+        if (Files.isDirectory(path)) {
+            throw new ConfigException(TlsError.CLOCK_FILE_UNWRITABLE, "the clock file " + path + " is a directory: give the path"
+                + " of a file in it, e.g. " + path.resolve("clock"));
+        }
+        if (!Files.exists(path)) {
+            return Content.EMPTY;
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
