@@ -51,7 +51,18 @@ public final class TlsConnection implements Closeable {
     public static TlsConnection connect(TlsConfig config, String host, int port) throws TlsException {
         SocketTransport socket = SocketTransport.connect(host, port, config.handshakeTimeout());
         String name = config.serverName() != null ? config.serverName() : host;
-        TlsConnection connection = new TlsConnection(TlsEngine.client(config, name, name + ":" + port), socket);
+        TlsEngine engine;
+        try {
+            engine = TlsEngine.client(config, name, name + ":" + port);
+        } catch (TlsException | RuntimeException e) {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // the engine's failure is what matters
+            }
+            throw e;
+        }
+        TlsConnection connection = new TlsConnection(engine, socket);
         try {
             connection.handshake();
             return connection;
