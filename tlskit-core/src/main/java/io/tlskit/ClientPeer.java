@@ -173,6 +173,7 @@ final class ClientPeer extends AbstractTlsClient {
     public void notifySelectedCipherSuite(int suite) {
         super.notifySelectedCipherSuite(suite);
         observer.serverHelloSeen = true;
+        recordServerHelloTime();
         observer.pskNegotiated |= CipherSuites.isPsk(suite);
         if (observer.pskNegotiated && config.psk() != null) {
             observer.pskIdentity = config.psk().identity();
@@ -184,6 +185,11 @@ final class ClientPeer extends AbstractTlsClient {
     public void processServerExtensions(Hashtable serverExtensions) throws IOException {
         super.processServerExtensions(serverExtensions);
         observer.serverHelloSeen = true;
+        recordServerHelloTime();
+    }
+
+    /** The TLS 1.2 ServerHello's gmt_unix_time; BC skips processServerExtensions when the server sent none. */
+    private void recordServerHelloTime() {
         if (!TlsUtils.isTLSv13(context)) {
             byte[] random = context.getSecurityParametersHandshake().getServerRandom();
             if (random != null) {
