@@ -264,6 +264,7 @@ final class ClientPeer extends AbstractTlsClient {
         super.notifyHandshakeComplete();
         if (observer.timeCheck != null) {
             observer.timeCheck.handshakeCompleted();
+            observer.info("secure time: {}", observer.timeCheck.report().toString().strip().replace("\n", "; "));
         }
         saveSession();
     }

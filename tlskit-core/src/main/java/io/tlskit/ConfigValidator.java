@@ -37,6 +37,9 @@ final class ConfigValidator {
             throw new ConfigException("secureTime is a client setting (it corrects the device clock from servers); a server"
                 + " sends its own clock with sendServerTime(true)");
         }
+        if (b.debugThreshold() < -1 || b.debugThreshold() > 4) {
+            throw new ConfigException("debug threshold must be 0 (off) to 4 (full wire dump), was " + b.debugThreshold());
+        }
         if (b.maxConcurrentHandshakes() < 0) {
             throw new ConfigException("maxConcurrentHandshakes must be 0 (no limit) or more, was " + b.maxConcurrentHandshakes());
         }

@@ -41,13 +41,37 @@ final class HandshakeObserver {
     /** The secure-time check of this handshake, when the client config has a SecureTime. */
     ServerTimeCheck timeCheck;
 
+    final DebugOutput debug;
+
     HandshakeObserver(boolean client, String connectionName) {
-        this.client = client;
-        this.connectionName = connectionName;
+        this(client, connectionName, null);
     }
 
+    HandshakeObserver(boolean client, String connectionName, TlsConfig config) {
+        this.client = client;
+        this.connectionName = connectionName;
+        this.debug = config == null ? null : new DebugOutput(config, connectionName);
+    }
+
+    /** A state change (debug level 2). */
     void step(String format, Object... args) {
-        if (LOG.isDebugEnabled()) {
+        log(DebugSink.STATE, format, args);
+    }
+
+    /** Detail (debug level 3). */
+    void info(String format, Object... args) {
+        log(DebugSink.INFO, format, args);
+    }
+
+    /** A failure (debug level 1). */
+    void error(String format, Object... args) {
+        log(DebugSink.ERRORS, format, args);
+    }
+
+    void log(int level, String format, Object... args) {
+        if (debug != null) {
+            debug.log(level, format, args);
+        } else if (LOG.isDebugEnabled()) {
             LOG.debug("[" + connectionName + "] " + format, args);
         }
     }
@@ -61,7 +85,7 @@ final class HandshakeObserver {
             alertSent = description;
             alertSentMessage = message;
         }
-        step("sending {} alert {}{}", AlertLevel.getText(level), AlertDescription.getText(description),
+        log(level == AlertLevel.fatal ? DebugSink.ERRORS : DebugSink.STATE, "sending {} alert {}{}", AlertLevel.getText(level), AlertDescription.getText(description),
             message == null ? "" : " (" + message + ")");
     }
 
@@ -74,7 +98,7 @@ final class HandshakeObserver {
         if (level == AlertLevel.fatal && alertReceived == null) {
             alertReceived = description;
         }
-        step("received {} alert {}", AlertLevel.getText(level), AlertDescription.getText(description));
+        log(level == AlertLevel.fatal ? DebugSink.ERRORS : DebugSink.STATE, "received {} alert {}", AlertLevel.getText(level), AlertDescription.getText(description));
     }
 
     void recordFirstBytes(byte[] buf, int off, int len) {

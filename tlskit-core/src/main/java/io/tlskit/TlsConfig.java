@@ -58,6 +58,8 @@ public final class TlsConfig {
     private final PeerCredentialCache credentialCache;
     private final HandshakeSlots handshakeSlots;
     private final io.tlskit.time.SecureTime secureTime;
+    private final int debugThreshold;
+    private final DebugSink debugSink;
 
     private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, SecureRandom random, TlsCrypto crypto) {
         this.role = b.role;
@@ -93,6 +95,8 @@ public final class TlsConfig {
         this.credentialCache = new PeerCredentialCache(crypto);
         this.handshakeSlots = new HandshakeSlots(b.maxConcurrentHandshakes);
         this.secureTime = b.secureTime;
+        this.debugThreshold = b.debugThreshold;
+        this.debugSink = b.debugSink;
     }
 
     public static Builder client() {
@@ -238,6 +242,16 @@ public final class TlsConfig {
         return handshakeSlots;
     }
 
+    /** The debug threshold 0-4, or -1 when the SLF4J configuration decides. */
+    public int debugThreshold() {
+        return debugThreshold;
+    }
+
+    /** The debug sink, or null for SLF4J. */
+    public DebugSink debugSink() {
+        return debugSink;
+    }
+
     /** The client's secure time, when its clock follows the servers' (the PAL's secure time). */
     public java.util.Optional<io.tlskit.time.SecureTime> secureTime() {
         return java.util.Optional.ofNullable(secureTime);
@@ -275,6 +289,8 @@ public final class TlsConfig {
         private final List<io.tlskit.crypto.EntropySource> entropySources = new ArrayList<>();
         private io.tlskit.crypto.EntropyPool entropyPool;
         private io.tlskit.time.SecureTime secureTime;
+        private int debugThreshold = -1;
+        private DebugSink debugSink;
 
         private Builder(Role role) {
             this.role = role;
@@ -469,6 +485,25 @@ public final class TlsConfig {
         }
 
         /**
+         * Debug output threshold like mbedtls_debug_set_threshold: 0 off, 1 errors, 2 state changes,
+         * 3 informational, 4 full wire dump. Unset, the SLF4J configuration decides (io.tlskit.wire
+         * at TRACE gives 4, io.tlskit.handshake at DEBUG 3); with a {@link #debugSink} it is 1.
+         */
+        public Builder debug(int threshold) {
+            this.debugThreshold = threshold;
+            return this;
+        }
+
+        /** Sends debug output to this callback instead of SLF4J (a device printing on a UART). */
+        public Builder debugSink(DebugSink sink) {
+            if (sink == null) {
+                throw new ConfigException("debugSink(null): pass a callback, or leave it unset for SLF4J");
+            }
+            this.debugSink = sink;
+            return this;
+        }
+
+        /**
          * At most this many handshakes of this config at once (the PAL's one-context limit is 1);
          * one more fails at once with {@link TlsError#RESOURCE}. 0, the default, means no limit.
          */
@@ -483,6 +518,10 @@ public final class TlsConfig {
 
         int maxConcurrentHandshakes() {
             return maxConcurrentHandshakes;
+        }
+
+        int debugThreshold() {
+            return debugThreshold;
         }
 
         io.tlskit.time.SecureTime secureTimeClock() {

@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * the peer, then close the transport.
  */
 public final class TlsEngine {
-    private static final Logger WIRE = LoggerFactory.getLogger("io.tlskit.wire");
-
     private final TlsConfig config;
     private final TlsProtocol protocol;
     private final java.util.function.Supplier<TlsContext> context;
@@ -42,7 +40,7 @@ public final class TlsEngine {
     private TlsEngine(TlsConfig config, String serverName, String sessionKey) throws TlsException {
         this.config = config;
         this.serverName = serverName;
-        this.observer = new HandshakeObserver(config.isClient(), config.isClient() ? "client " + serverName : "server");
+        this.observer = new HandshakeObserver(config.isClient(), config.isClient() ? "client " + serverName : "server", config);
         this.explainer = new FailureExplainer(config, observer);
         this.handshakeDeadline = config.time().monotonicMillis() + config.handshakeTimeout().toMillis();
         this.slot = config.handshakeSlots().acquire();
@@ -97,6 +95,11 @@ public final class TlsEngine {
         return config;
     }
 
+    /** BouncyCastle's context, for tests that need the negotiated secrets (never exposed publicly). */
+    TlsContext tlsContext() {
+        return context.get();
+    }
+
     // ---- bytes from the peer ------------------------------------------------------------------
 
     /** Bytes that arrived from the transport. Partial records are kept until the rest arrives. */
@@ -106,8 +109,8 @@ public final class TlsEngine {
             return;
         }
         observer.recordFirstBytes(data, offset, length);
-        if (WIRE.isTraceEnabled()) {
-            WIRE.trace("[{}] received {} bytes: {}", observer.connectionName, length, HexFormat.of().formatHex(data, offset, offset + length));
+        if (observer.debug.enabled(DebugSink.WIRE)) {
+            observer.log(DebugSink.WIRE, "received {} bytes: {}", length, HexFormat.of().formatHex(data, offset, offset + length));
         }
         boolean wasHandshaking = isHandshaking();
         try {
@@ -162,8 +165,8 @@ public final class TlsEngine {
 
     public int takeOutput(byte[] buffer, int offset, int length) {
         int n = protocol.readOutput(buffer, offset, length);
-        if (n > 0 && WIRE.isTraceEnabled()) {
-            WIRE.trace("[{}] sending {} bytes: {}", observer.connectionName, n, HexFormat.of().formatHex(buffer, offset, offset + n));
+        if (n > 0 && observer.debug.enabled(DebugSink.WIRE)) {
+            observer.log(DebugSink.WIRE, "sending {} bytes: {}", n, HexFormat.of().formatHex(buffer, offset, offset + n));
         }
         return n;
     }
@@ -178,10 +181,10 @@ public final class TlsEngine {
         }
         int start = buffer.position();
         int read = protocol.readOutput(buffer, n);
-        if (read > 0 && WIRE.isTraceEnabled()) {
+        if (read > 0 && observer.debug.enabled(DebugSink.WIRE)) {
             byte[] sent = new byte[read];
             buffer.get(start, sent);
-            WIRE.trace("[{}] sending {} bytes: {}", observer.connectionName, read, HexFormat.of().formatHex(sent));
+            observer.log(DebugSink.WIRE, "sending {} bytes: {}", read, HexFormat.of().formatHex(sent));
         }
         return read;
     }
@@ -309,7 +312,7 @@ public final class TlsEngine {
         slot.release();
         if (failure == null) {
             failure = explainer.explain(cause, handshaking);
-            observer.step("failed: {} {}", failure.error(), failure.getMessage());
+            observer.error("failed: [{}] {}", failure.error().label(), failure.getMessage());
         }
         return failure;
     }
@@ -322,6 +325,9 @@ public final class TlsEngine {
             info = buildInfo();
             slot.release();
             observer.step("handshake complete: {} {}{}", info.version().displayName(), info.cipherSuite(), info.resumed() ? " (resumed)" : "");
+            if (observer.debug.enabled(DebugSink.INFO)) {
+                observer.info("negotiated: {}", info.toString().strip().replace("\n", "; "));
+            }
         }
     }
 

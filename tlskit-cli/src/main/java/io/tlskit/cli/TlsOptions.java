@@ -76,6 +76,11 @@ public final class TlsOptions {
     @Option(names = "--crypto", paramLabel = "hybrid|bc|jdk", description = "Crypto backend (default hybrid).")
     String crypto;
 
+    @Option(names = "--debug", paramLabel = "N",
+            description = "Debug output on stderr like mbedtls_debug_set_threshold: 0 off, 1 errors, 2 state changes,"
+                + " 3 informational, 4 full wire dump (hex of every record). Never prints keys or the PSK.")
+    Integer debug;
+
     @Option(names = "--clock", paramLabel = "FILE",
             description = "Client: secure time kept in FILE (created if missing): verify with this device clock and correct it"
                 + " from the TLS 1.2 server's ServerHello time under the PAL's rules (see --time-server-ca).")
@@ -207,6 +212,12 @@ public final class TlsOptions {
         }
         if (crypto != null) {
             b.cryptoBackend(parseCrypto(crypto));
+        }
+        if (debug != null) {
+            if (debug < 0 || debug > 4) {
+                throw new CliException("--debug " + debug + " is not a level: use 0 (off) to 4 (full wire dump)");
+            }
+            b.debug(debug);
         }
     }
 
