@@ -136,7 +136,17 @@ public final class TlsConnection implements Closeable {
             flushQuietly(); // the alert explaining the failure goes to the peer
             throw e;
         }
-        flush();
+        try {
+            flush();
+        } catch (TlsException e) {
+            // our answer to the peer's close_notify need not arrive (the peer, or a modem, has hung up):
+            // what it sent before closing is still to be read
+            synchronized (engineLock) {
+                if (!engine.isInboundDone() || engine.failure().isPresent()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Reads application data: the count, or -1 after the peer's close_notify. */
