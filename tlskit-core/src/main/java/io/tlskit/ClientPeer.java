@@ -188,7 +188,7 @@ final class ClientPeer extends AbstractTlsClient {
         recordServerHelloTime();
     }
 
-    /** The TLS 1.2 ServerHello's gmt_unix_time; BC skips processServerExtensions when the server sent none. */
+    /** The TLS 1.2 ServerHello's gmt_unix_time; BC does not call processServerExtensions for a resumed session. */
     private void recordServerHelloTime() {
         if (!TlsUtils.isTLSv13(context)) {
             byte[] random = context.getSecurityParametersHandshake().getServerRandom();

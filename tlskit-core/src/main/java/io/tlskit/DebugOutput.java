@@ -9,7 +9,7 @@ import org.slf4j.helpers.MessageFormatter;
  * {@link DebugSink}, or by default to SLF4J (levels 1-3 on {@code io.tlskit.handshake} as ERROR,
  * INFO and DEBUG; level 4 on {@code io.tlskit.wire} as TRACE). Without an explicit threshold the
  * SLF4J configuration decides: TRACE on io.tlskit.wire gives 4, DEBUG on io.tlskit.handshake 3,
- * INFO 2, otherwise nothing.
+ * otherwise nothing.
  */
 final class DebugOutput {
     static final Logger HANDSHAKE = LoggerFactory.getLogger("io.tlskit.handshake");
@@ -29,10 +29,8 @@ final class DebugOutput {
         if (WIRE.isTraceEnabled()) {
             return DebugSink.WIRE;
         }
-        if (HANDSHAKE.isDebugEnabled()) {
-            return DebugSink.INFO;
-        }
-        return HANDSHAKE.isInfoEnabled() ? DebugSink.STATE : 0;
+        // INFO is many applications' default level: only an explicit DEBUG turns handshake output on
+        return HANDSHAKE.isDebugEnabled() ? DebugSink.INFO : 0;
     }
 
     boolean enabled(int level) {

@@ -60,7 +60,10 @@ final class PalPki {
         return issuer.issue(ca, leaf(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
     }
 
-    /** ca.pem, server.pem/.key, live.pem/.key (see liveServer) for real peers. */
+    /**
+     * ca.pem, server.pem/.key, live.pem/.key (see liveServer) and brief.pem/.key (valid one hour
+     * either side of the real now: a random "server time" lands in it with odds of about 2e-6) for real peers.
+     */
     synchronized Path files() {
         if (files == null) {
             try {
@@ -69,6 +72,8 @@ final class PalPki {
                 Files.writeString(dir.resolve("ca.pem"), io.tlskit.pki.PemWriter.certificate(ca.certificate()));
                 TestPki.writePair(dir, "server", server);
                 TestPki.writePair(dir, "live", liveServer());
+                Instant now = Instant.now();
+                TestPki.writePair(dir, "brief", issuer.issue(ca, leaf(now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(1)))));
                 files = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
