@@ -43,14 +43,10 @@ final class HandshakeObserver {
 
     final DebugOutput debug;
 
-    HandshakeObserver(boolean client, String connectionName) {
-        this(client, connectionName, null);
-    }
-
     HandshakeObserver(boolean client, String connectionName, TlsConfig config) {
         this.client = client;
         this.connectionName = connectionName;
-        this.debug = config == null ? null : new DebugOutput(config, connectionName);
+        this.debug = new DebugOutput(config, connectionName);
     }
 
     /** A state change (debug level 2). */
@@ -69,11 +65,7 @@ final class HandshakeObserver {
     }
 
     void log(int level, String format, Object... args) {
-        if (debug != null) {
-            debug.log(level, format, args);
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debug("[" + connectionName + "] " + format, args);
-        }
+        debug.log(level, format, args);
     }
 
     void alertRaised(short level, short description, String message) {

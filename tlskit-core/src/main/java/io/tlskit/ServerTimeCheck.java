@@ -94,13 +94,16 @@ final class ServerTimeCheck {
         return new SecureTimeReport(serverTime, clock, trusted, atClock, rescued, update, update == null ? note : null);
     }
 
-    /** A valid handshake's server time is used only when it is a time at which the chain is valid. */
+    /**
+     * A valid handshake's server time is used only when the chain is valid at it, also for the
+     * trusted time server: a server that sends random bytes there must not set the clock.
+     */
     private void considerServerTime(List<X509Certificate> chain) {
         if (serverTime == null) {
             note = "the server chose TLS 1.3, whose ServerHello carries no time";
         } else if (!TimeRules.isPlausible(serverTime)) {
             note = "the server's ServerHello time " + serverTime + " is not a clock reading (random bytes, as OpenSSL sends)";
-        } else if (!trusted && !validAt(chain, serverTime)) {
+        } else if (!validAt(chain, serverTime)) {
             note = "the server's time " + serverTime + " lies outside its certificate's validity, so it is not taken"
                 + " (a server that sends random bytes there, such as OpenSSL, looks like this)";
         } else {
