@@ -425,6 +425,7 @@ public final class TlsConfig {
             return this;
         }
 
+        /** Where time comes from (tests pin it); replaces a {@link #secureTime} set before. */
         public Builder timeSource(TimeSource source) {
             this.time = source;
             this.secureTime = null;
