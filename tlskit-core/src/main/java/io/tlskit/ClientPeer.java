@@ -173,6 +173,7 @@ final class ClientPeer extends AbstractTlsClient {
     public void notifySelectedCipherSuite(int suite) {
         super.notifySelectedCipherSuite(suite);
         observer.serverHelloSeen = true;
+        recordServerHelloTime();
         observer.pskNegotiated |= CipherSuites.isPsk(suite);
         if (observer.pskNegotiated && config.psk() != null) {
             observer.pskIdentity = config.psk().identity();
@@ -184,6 +185,11 @@ final class ClientPeer extends AbstractTlsClient {
     public void processServerExtensions(Hashtable serverExtensions) throws IOException {
         super.processServerExtensions(serverExtensions);
         observer.serverHelloSeen = true;
+        recordServerHelloTime();
+    }
+
+    /** The TLS 1.2 ServerHello's gmt_unix_time; BC does not call processServerExtensions for a resumed session. */
+    private void recordServerHelloTime() {
         if (!TlsUtils.isTLSv13(context)) {
             byte[] random = context.getSecurityParametersHandshake().getServerRandom();
             if (random != null) {
@@ -238,8 +244,14 @@ final class ClientPeer extends AbstractTlsClient {
                 observer.peerChain.isEmpty() ? "(none)" : observer.peerChain.get(0).getSubjectX500Principal());
             return;
         }
-        PeerVerifier verifier = new PeerVerifier(config.trustAnchors(), config.time(), config.verifyPolicy());
-        VerifyResult result = verifier.verify(observer.peerChain, serverName, PeerVerifier.Purpose.SERVER);
+        VerifyResult result;
+        if (config.secureTime().isPresent()) {
+            observer.timeCheck = new ServerTimeCheck(config, config.secureTime().get());
+            result = observer.timeCheck.verify(observer.peerChain, serverName, observer.serverHelloTime);
+        } else {
+            PeerVerifier verifier = new PeerVerifier(config.trustAnchors(), config.time(), config.verifyPolicy());
+            result = verifier.verify(observer.peerChain, serverName, PeerVerifier.Purpose.SERVER);
+        }
         observer.verifyResult = result;
         observer.step("server certificate verification: {}", result);
         if (!result.isValid() && config.verifyMode() == VerifyMode.REQUIRED) {
@@ -250,6 +262,10 @@ final class ClientPeer extends AbstractTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
+        if (observer.timeCheck != null) {
+            observer.timeCheck.handshakeCompleted();
+            observer.info("secure time: {}", observer.timeCheck.report().toString().strip().replace("\n", "; "));
+        }
         saveSession();
     }
 

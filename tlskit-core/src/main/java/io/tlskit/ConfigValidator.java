@@ -33,6 +33,16 @@ final class ConfigValidator {
         if (b.handshakeTimeout() == null || b.handshakeTimeout().isNegative() || b.handshakeTimeout().isZero()) {
             throw new ConfigException("handshake timeout must be positive, e.g. 10s");
         }
+        if (!client && b.secureTimeClock() != null) {
+            throw new ConfigException("secureTime is a client setting (it corrects the device clock from servers); a server"
+                + " sends its own clock with sendServerTime(true)");
+        }
+        if (b.debugThreshold() < -1 || b.debugThreshold() > 4) {
+            throw new ConfigException("debug threshold must be 0 (off) to 4 (full wire dump), was " + b.debugThreshold());
+        }
+        if (b.maxConcurrentHandshakes() < 0) {
+            throw new ConfigException("maxConcurrentHandshakes must be 0 (no limit) or more, was " + b.maxConcurrentHandshakes());
+        }
         if (b.time() == null) {
             throw new ConfigException("time source is null: use TimeSource.system() or a fixed clock");
         }
@@ -44,13 +54,32 @@ final class ConfigValidator {
         if (versions.contains(TlsVersion.DTLS_1_2)) {
             throw new UnsupportedOperationException("DTLS 1.2 is not yet available in tlskit-core");
         }
-        SecureRandom random = b.random() != null ? b.random() : Drbg.defaultRandom();
+        SecureRandom random = chooseRandom();
         TlsCrypto crypto = b.backend().create(random);
         int[] suites = chooseSuites(crypto, versions);
         versions = versionsCoveredBySuites(versions, suites, explicitVersions);
         checkAlpn();
         TrustAnchors anchors = chooseAnchors();
         return b.create(versions, suites, anchors, random, crypto);
+    }
+
+    private SecureRandom chooseRandom() {
+        if (b.random() != null) {
+            if (b.entropyPool() != null) {
+                throw new ConfigException("random(...) and entropy sources exclude each other: the DRBG built from the sources"
+                    + " would not be used; drop one of them");
+            }
+            return b.random();
+        }
+        io.tlskit.crypto.EntropyPool pool = b.entropyPool();
+        if (pool == null) {
+            return Drbg.defaultRandom();
+        }
+        try {
+            return Drbg.secureRandom(pool);
+        } catch (io.tlskit.crypto.EntropyException e) {
+            throw new ConfigException(TlsError.ENTROPY_FAILED, e.getMessage(), e);
+        }
     }
 
     private void checkRoleSettings() {

@@ -31,6 +31,11 @@ final class FailureExplainer {
         if (e instanceof TlsNoCloseNotifyException) {
             return truncated(e);
         }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof io.tlskit.crypto.EntropyException) {
+                return new TlsException(TlsError.ENTROPY_FAILED, c.getMessage(), e);
+            }
+        }
         if (e instanceof TlsFatalAlertReceived) {
             short alert = ((TlsFatalAlertReceived) e).getAlertDescription();
             return new TlsException(codeForReceived(alert, handshaking), messageForReceived(alert, handshaking),

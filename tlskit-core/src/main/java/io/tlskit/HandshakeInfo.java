@@ -20,10 +20,11 @@ public final class HandshakeInfo {
     private final String pskIdentity;
     private final String pskHint;
     private final String keyExchangeGroup;
+    private final io.tlskit.time.SecureTimeReport secureTime;
 
     HandshakeInfo(TlsVersion version, String cipherSuite, String keyExchangeGroup, List<X509Certificate> peerChain, VerifyResult verifyResult,
                   String serverName, String alpn, boolean resumed, Integer maxFragmentLength, Instant serverHelloTime,
-                  String pskIdentity, String pskHint) {
+                  String pskIdentity, String pskHint, io.tlskit.time.SecureTimeReport secureTime) {
         this.version = version;
         this.cipherSuite = cipherSuite;
         this.peerChain = peerChain == null ? List.of() : List.copyOf(peerChain);
@@ -36,6 +37,15 @@ public final class HandshakeInfo {
         this.pskIdentity = pskIdentity;
         this.pskHint = pskHint;
         this.keyExchangeGroup = keyExchangeGroup;
+        this.secureTime = secureTime;
+    }
+
+    /**
+     * What the client's secure time did in this handshake (server time, rescue, clock update); empty
+     * when the config has no SecureTime or no certificate was verified (PSK, resumption).
+     */
+    public Optional<io.tlskit.time.SecureTimeReport> secureTime() {
+        return Optional.ofNullable(secureTime);
     }
 
     /**
@@ -124,7 +134,11 @@ public final class HandshakeInfo {
         if (verifyResult != null) {
             s.append("verification:  ").append(verifyResult.isValid() ? "OK" : verifyResult.flags() + ": " + verifyResult.explanation()).append('\n');
         }
-        serverHelloTime().ifPresent(t -> s.append("ServerHello time: ").append(t).append('\n'));
+        if (secureTime != null) {
+            s.append(secureTime);
+        } else {
+            serverHelloTime().ifPresent(t -> s.append("ServerHello time: ").append(t).append('\n'));
+        }
         return s.toString();
     }
 }

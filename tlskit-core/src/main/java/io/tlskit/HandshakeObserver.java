@@ -38,16 +38,34 @@ final class HandshakeObserver {
     String alertSentMessage;
     Short alertReceived;
     byte[] firstBytesReceived;
+    /** The secure-time check of this handshake, when the client config has a SecureTime. */
+    ServerTimeCheck timeCheck;
 
-    HandshakeObserver(boolean client, String connectionName) {
+    final DebugOutput debug;
+
+    HandshakeObserver(boolean client, String connectionName, TlsConfig config) {
         this.client = client;
         this.connectionName = connectionName;
+        this.debug = new DebugOutput(config, connectionName);
     }
 
+    /** A state change (debug level 2). */
     void step(String format, Object... args) {
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("[" + connectionName + "] " + format, args);
-        }
+        log(DebugSink.STATE, format, args);
+    }
+
+    /** Detail (debug level 3). */
+    void info(String format, Object... args) {
+        log(DebugSink.INFO, format, args);
+    }
+
+    /** A failure (debug level 1). */
+    void error(String format, Object... args) {
+        log(DebugSink.ERRORS, format, args);
+    }
+
+    void log(int level, String format, Object... args) {
+        debug.log(level, format, args);
     }
 
     void alertRaised(short level, short description, String message) {
@@ -59,7 +77,7 @@ final class HandshakeObserver {
             alertSent = description;
             alertSentMessage = message;
         }
-        step("sending {} alert {}{}", AlertLevel.getText(level), AlertDescription.getText(description),
+        log(level == AlertLevel.fatal ? DebugSink.ERRORS : DebugSink.STATE, "sending {} alert {}{}", AlertLevel.getText(level), AlertDescription.getText(description),
             message == null ? "" : " (" + message + ")");
     }
 
@@ -72,7 +90,7 @@ final class HandshakeObserver {
         if (level == AlertLevel.fatal && alertReceived == null) {
             alertReceived = description;
         }
-        step("received {} alert {}", AlertLevel.getText(level), AlertDescription.getText(description));
+        log(level == AlertLevel.fatal ? DebugSink.ERRORS : DebugSink.STATE, "received {} alert {}", AlertLevel.getText(level), AlertDescription.getText(description));
     }
 
     void recordFirstBytes(byte[] buf, int off, int len) {

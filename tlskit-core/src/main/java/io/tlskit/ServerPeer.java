@@ -147,6 +147,7 @@ final class ServerPeer extends AbstractTlsServer {
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
+        ServerHelloTime.stamp(context, config);
         Vector<?> names = TlsExtensionsUtils.getServerNameExtensionClient(clientExtensions);
         if (names != null) {
             for (Object o : names) {

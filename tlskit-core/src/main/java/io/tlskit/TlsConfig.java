@@ -56,6 +56,10 @@ public final class TlsConfig {
     private final TlsCrypto crypto;
     private final boolean sendServerTime;
     private final PeerCredentialCache credentialCache;
+    private final HandshakeSlots handshakeSlots;
+    private final io.tlskit.time.SecureTime secureTime;
+    private final int debugThreshold;
+    private final DebugSink debugSink;
 
     private TlsConfig(Builder b, Set<TlsVersion> versions, int[] suites, TrustAnchors anchors, SecureRandom random, TlsCrypto crypto) {
         this.role = b.role;
@@ -89,6 +93,10 @@ public final class TlsConfig {
         this.crypto = crypto;
         this.sendServerTime = b.sendServerTime;
         this.credentialCache = new PeerCredentialCache(crypto);
+        this.handshakeSlots = new HandshakeSlots(b.maxConcurrentHandshakes);
+        this.secureTime = b.secureTime;
+        this.debugThreshold = b.debugThreshold;
+        this.debugSink = b.debugSink;
     }
 
     public static Builder client() {
@@ -225,6 +233,30 @@ public final class TlsConfig {
         return credentialCache;
     }
 
+    /** How many handshakes of this config may run at once; 0 for no limit. */
+    public int maxConcurrentHandshakes() {
+        return handshakeSlots.limit();
+    }
+
+    HandshakeSlots handshakeSlots() {
+        return handshakeSlots;
+    }
+
+    /** The debug threshold 0-4, or -1 when the SLF4J configuration decides. */
+    public int debugThreshold() {
+        return debugThreshold;
+    }
+
+    /** The debug sink, or null for SLF4J. */
+    public DebugSink debugSink() {
+        return debugSink;
+    }
+
+    /** The client's secure time, when its clock follows the servers' (the PAL's secure time). */
+    public java.util.Optional<io.tlskit.time.SecureTime> secureTime() {
+        return java.util.Optional.ofNullable(secureTime);
+    }
+
     /** Builder for {@link TlsConfig}. Setters only record; {@link #build()} validates. */
     public static final class Builder {
         private final Role role;
@@ -253,6 +285,12 @@ public final class TlsConfig {
         private SecureRandom random;
         private CryptoBackend backend = CryptoBackend.HYBRID;
         private boolean sendServerTime;
+        private int maxConcurrentHandshakes;
+        private final List<io.tlskit.crypto.EntropySource> entropySources = new ArrayList<>();
+        private io.tlskit.crypto.EntropyPool entropyPool;
+        private io.tlskit.time.SecureTime secureTime;
+        private int debugThreshold = -1;
+        private DebugSink debugSink;
 
         private Builder(Role role) {
             this.role = role;
@@ -387,8 +425,46 @@ public final class TlsConfig {
             return this;
         }
 
+        /** Where time comes from (tests pin it); replaces a {@link #secureTime} set before. */
         public Builder timeSource(TimeSource source) {
             this.time = source;
+            this.secureTime = null;
+            return this;
+        }
+
+        /**
+         * Client: verify with this device clock and correct it from the servers' TLS 1.2 ServerHello
+         * times under the PAL's rules (see {@link io.tlskit.time.SecureTime}). Also the config's time source.
+         */
+        public Builder secureTime(io.tlskit.time.SecureTime clock) {
+            if (clock == null) {
+                throw new ConfigException("secureTime(null): pass SecureTime.open(file, TimeSource.system()) or leave it unset");
+            }
+            this.secureTime = clock;
+            this.time = clock;
+            return this;
+        }
+
+        /**
+         * Adds an entropy source to the operating system's (mbedtls_entropy_add_source): build()
+         * seeds this config's own DRBG from both, after the sources pass their start-up health tests.
+         * A null source is a {@link ConfigException} at once.
+         */
+        public Builder entropySource(io.tlskit.crypto.EntropySource source) {
+            if (source == null) {
+                throw new ConfigException(TlsError.CONFIG_INVALID, "entropySource(null): pass a real source, e.g. a TRNG"
+                    + " driver wrapped with EntropySources.of(name, strong, fill)");
+            }
+            entropySources.add(source);
+            return this;
+        }
+
+        /** Exactly these entropy sources (a device without an OS generator): the DRBG is seeded from this pool only. */
+        public Builder entropy(io.tlskit.crypto.EntropyPool pool) {
+            if (pool == null) {
+                throw new ConfigException(TlsError.CONFIG_INVALID, "entropy(null): pass an EntropyPool, e.g. EntropyPool.of(trng)");
+            }
+            this.entropyPool = pool;
             return this;
         }
 
@@ -409,8 +485,64 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * Debug output threshold like mbedtls_debug_set_threshold: 0 off, 1 errors, 2 state changes,
+         * 3 informational, 4 full wire dump. Unset, the SLF4J configuration decides (io.tlskit.wire
+         * at TRACE gives 4, io.tlskit.handshake at DEBUG 3); with a {@link #debugSink} it is 1.
+         */
+        public Builder debug(int threshold) {
+            this.debugThreshold = threshold;
+            return this;
+        }
+
+        /** Sends debug output to this callback instead of SLF4J (a device printing on a UART). */
+        public Builder debugSink(DebugSink sink) {
+            if (sink == null) {
+                throw new ConfigException("debugSink(null): pass a callback, or leave it unset for SLF4J");
+            }
+            this.debugSink = sink;
+            return this;
+        }
+
+        /**
+         * At most this many handshakes of this config at once (the PAL's one-context limit is 1);
+         * one more fails at once with {@link TlsError#RESOURCE}. 0, the default, means no limit.
+         */
+        public Builder maxConcurrentHandshakes(int limit) {
+            this.maxConcurrentHandshakes = limit;
+            return this;
+        }
+
         public TlsConfig build() {
             return new ConfigValidator(this).validate();
+        }
+
+        int maxConcurrentHandshakes() {
+            return maxConcurrentHandshakes;
+        }
+
+        int debugThreshold() {
+            return debugThreshold;
+        }
+
+        io.tlskit.time.SecureTime secureTimeClock() {
+            return secureTime;
+        }
+
+        /** The pool for this config's own DRBG, or null for the shared default one. */
+        io.tlskit.crypto.EntropyPool entropyPool() {
+            if (entropyPool != null) {
+                return entropySources.isEmpty() ? entropyPool : addAll(entropyPool);
+            }
+            return entropySources.isEmpty() ? null : addAll(io.tlskit.crypto.EntropyPool.system());
+        }
+
+        private io.tlskit.crypto.EntropyPool addAll(io.tlskit.crypto.EntropyPool pool) {
+            io.tlskit.crypto.EntropyPool all = pool;
+            for (io.tlskit.crypto.EntropySource s : entropySources) {
+                all = all.with(s);
+            }
+            return all;
         }
 
         // read by ConfigValidator

@@ -51,7 +51,18 @@ public final class TlsConnection implements Closeable {
     public static TlsConnection connect(TlsConfig config, String host, int port) throws TlsException {
         SocketTransport socket = SocketTransport.connect(host, port, config.handshakeTimeout());
         String name = config.serverName() != null ? config.serverName() : host;
-        TlsConnection connection = new TlsConnection(TlsEngine.client(config, name, name + ":" + port), socket);
+        TlsEngine engine;
+        try {
+            engine = TlsEngine.client(config, name, name + ":" + port);
+        } catch (TlsException | RuntimeException e) {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // the engine's failure is what matters
+            }
+            throw e;
+        }
+        TlsConnection connection = new TlsConnection(engine, socket);
         try {
             connection.handshake();
             return connection;
@@ -125,7 +136,17 @@ public final class TlsConnection implements Closeable {
             flushQuietly(); // the alert explaining the failure goes to the peer
             throw e;
         }
-        flush();
+        try {
+            flush();
+        } catch (TlsException e) {
+            // our answer to the peer's close_notify need not arrive (the peer, or a modem, has hung up):
+            // what it sent before closing is still to be read
+            synchronized (engineLock) {
+                if (!engine.isInboundDone() || engine.failure().isPresent()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Reads application data: the count, or -1 after the peer's close_notify. */

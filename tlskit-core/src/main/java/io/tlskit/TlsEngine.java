@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * the peer, then close the transport.
  */
 public final class TlsEngine {
-    private static final Logger WIRE = LoggerFactory.getLogger("io.tlskit.wire");
-
     private final TlsConfig config;
     private final TlsProtocol protocol;
     private final java.util.function.Supplier<TlsContext> context;
@@ -37,13 +35,15 @@ public final class TlsEngine {
     private TlsException failure;
     private boolean closeNotifySent;
     private boolean eofReceived;
+    private final HandshakeSlots.Slot slot;
 
     private TlsEngine(TlsConfig config, String serverName, String sessionKey) throws TlsException {
         this.config = config;
         this.serverName = serverName;
-        this.observer = new HandshakeObserver(config.isClient(), config.isClient() ? "client " + serverName : "server");
+        this.observer = new HandshakeObserver(config.isClient(), config.isClient() ? "client " + serverName : "server", config);
         this.explainer = new FailureExplainer(config, observer);
         this.handshakeDeadline = config.time().monotonicMillis() + config.handshakeTimeout().toMillis();
+        this.slot = config.handshakeSlots().acquire();
         try {
             if (config.isClient()) {
                 TlsClientProtocol client = new TlsClientProtocol();
@@ -58,7 +58,8 @@ public final class TlsEngine {
                 this.context = peer::tlsContext;
                 server.accept(peer);
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            slot.release();
             throw explainer.explain(e, true);
         }
     }
@@ -94,6 +95,11 @@ public final class TlsEngine {
         return config;
     }
 
+    /** BouncyCastle's context, for tests that need the negotiated secrets (never exposed publicly). */
+    TlsContext tlsContext() {
+        return context.get();
+    }
+
     // ---- bytes from the peer ------------------------------------------------------------------
 
     /** Bytes that arrived from the transport. Partial records are kept until the rest arrives. */
@@ -103,8 +109,8 @@ public final class TlsEngine {
             return;
         }
         observer.recordFirstBytes(data, offset, length);
-        if (WIRE.isTraceEnabled()) {
-            WIRE.trace("[{}] received {} bytes: {}", observer.connectionName, length, HexFormat.of().formatHex(data, offset, offset + length));
+        if (observer.debug.enabled(DebugSink.WIRE)) {
+            observer.log(DebugSink.WIRE, "received {} bytes: {}", length, HexFormat.of().formatHex(data, offset, offset + length));
         }
         boolean wasHandshaking = isHandshaking();
         try {
@@ -136,6 +142,7 @@ public final class TlsEngine {
             return;
         }
         eofReceived = true;
+        slot.release();
         if (failure != null || observer.closeNotifyReceived) {
             return;
         }
@@ -158,8 +165,8 @@ public final class TlsEngine {
 
     public int takeOutput(byte[] buffer, int offset, int length) {
         int n = protocol.readOutput(buffer, offset, length);
-        if (n > 0 && WIRE.isTraceEnabled()) {
-            WIRE.trace("[{}] sending {} bytes: {}", observer.connectionName, n, HexFormat.of().formatHex(buffer, offset, offset + n));
+        if (n > 0 && observer.debug.enabled(DebugSink.WIRE)) {
+            observer.log(DebugSink.WIRE, "sending {} bytes: {}", n, HexFormat.of().formatHex(buffer, offset, offset + n));
         }
         return n;
     }
@@ -174,10 +181,10 @@ public final class TlsEngine {
         }
         int start = buffer.position();
         int read = protocol.readOutput(buffer, n);
-        if (read > 0 && WIRE.isTraceEnabled()) {
+        if (read > 0 && observer.debug.enabled(DebugSink.WIRE)) {
             byte[] sent = new byte[read];
             buffer.get(start, sent);
-            WIRE.trace("[{}] sending {} bytes: {}", observer.connectionName, read, HexFormat.of().formatHex(sent));
+            observer.log(DebugSink.WIRE, "sending {} bytes: {}", read, HexFormat.of().formatHex(sent));
         }
         return read;
     }
@@ -233,6 +240,7 @@ public final class TlsEngine {
             return;
         }
         closeNotifySent = true;
+        slot.release();
         try {
             protocol.close();
         } catch (IOException e) {
@@ -301,9 +309,10 @@ public final class TlsEngine {
     }
 
     private TlsException fail(Throwable cause, boolean handshaking) {
+        slot.release();
         if (failure == null) {
             failure = explainer.explain(cause, handshaking);
-            observer.step("failed: {} {}", failure.error(), failure.getMessage());
+            observer.error("failed: [{}] {}", failure.error().label(), failure.getMessage());
         }
         return failure;
     }
@@ -314,7 +323,11 @@ public final class TlsEngine {
         if (info == null && failure == null && !protocol.isHandshaking() && context.get() != null
             && context.get().getSecurityParametersConnection() != null) {
             info = buildInfo();
+            slot.release();
             observer.step("handshake complete: {} {}{}", info.version().displayName(), info.cipherSuite(), info.resumed() ? " (resumed)" : "");
+            if (observer.debug.enabled(DebugSink.INFO)) {
+                observer.info("negotiated: {}", info.toString().strip().replace("\n", "; "));
+            }
         }
     }
 
@@ -337,6 +350,6 @@ public final class TlsEngine {
             observer.verifyResult, config.isClient() ? (serverName != null && !HostNames.isIpLiteral(serverName) ? serverName : null)
             : observer.sniReceived, alpn == null ? null : alpn.getUtf8Decoding(), sp.isResumedSession(),
             mfl == null ? null : mfl.bytes(), observer.serverHelloTime, observer.pskNegotiated ? observer.pskIdentity : null,
-            observer.pskHint);
+            observer.pskHint, observer.timeCheck == null ? null : observer.timeCheck.report());
     }
 }

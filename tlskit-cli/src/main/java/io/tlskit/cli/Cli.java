@@ -29,6 +29,7 @@ final class Cli {
     }
 
     int execute(String[] args) {
+        boolean debug = false;
         for (String arg : args) {
             if ("--".equals(arg)) {
                 break;
@@ -36,8 +37,11 @@ final class Cli {
             if ("-v".equals(arg) || "--verbose".equals(arg)) {
                 verbose = true;
             }
+            if ("--debug".equals(arg) || arg.startsWith("--debug=")) {
+                debug = true;
+            }
         }
-        configureLogging(verbose);
+        configureLogging(verbose, debug);
         try {
             return Main.commandLine(this).execute(args);
         } finally {
@@ -51,6 +55,11 @@ final class Cli {
      * tlskit class is touched. Settings given with -D on the java command line win.
      */
     static void configureLogging(boolean verbose) {
+        configureLogging(verbose, false);
+    }
+
+    /** With --debug the threshold is the config's, so SLF4J lets every level through to stderr. */
+    static void configureLogging(boolean verbose, boolean debug) {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
@@ -59,7 +68,9 @@ final class Cli {
         setIfAbsent("org.slf4j.simpleLogger.log.io.tlskit.netty", "info");
         // and with -v the access log, one INFO line per request
         setOurs("org.slf4j.simpleLogger.log.io.tlskit.http.access", verbose ? "info" : null);
-        setOurs("org.slf4j.simpleLogger.log.io.tlskit.handshake", verbose ? "debug" : null);
+        setOurs("org.slf4j.simpleLogger.log.io.tlskit.handshake", verbose || debug ? "debug" : null);
+        setOurs("org.slf4j.simpleLogger.log.io.tlskit.wire", debug ? "trace" : null);
+        setOurs("org.slf4j.simpleLogger.log.io.tlskit.time", verbose || debug ? "debug" : null);
     }
 
     /** Properties this class set (not the user with -D), so a later in-process run may change them back. */

@@ -31,6 +31,10 @@ final class ConnectCommand implements Callable<Integer>, Cli.Aware {
     @Option(names = "--quiet", description = "Do not print the handshake summary.")
     boolean quiet;
 
+    @Option(names = "--via", paramLabel = "serial:DEVICE[,BAUD][,chat=FILE]",
+            description = "Reach the server over a serial line (a UART or a modem dialled by the chat script) instead of TCP.")
+    String via;
+
     @Mixin
     TlsOptions tls;
 
@@ -45,7 +49,8 @@ final class ConnectCommand implements Callable<Integer>, Cli.Aware {
     public Integer call() throws Exception {
         HostPort hp = HostPort.parse(target, 443);
         TlsConfig config = tls.client().build();
-        TlsConnection connection = TlsConnection.connect(config, hp.host, hp.port);
+        Via line = Via.parse(via);
+        TlsConnection connection = line == null ? TlsConnection.connect(config, hp.host, hp.port) : overLine(config, line, hp);
         try {
             HandshakeInfo info = connection.handshakeInfo();
             if (!quiet) {
@@ -60,6 +65,19 @@ final class ConnectCommand implements Callable<Integer>, Cli.Aware {
             return pump(connection);
         } finally {
             connection.close();
+        }
+    }
+
+    /** A TLS connection over the serial line (through the modem the chat script dials). */
+    private static TlsConnection overLine(TlsConfig config, Via line, HostPort hp) throws java.io.IOException {
+        io.tlskit.Transport transport = line.open(hp.host, hp.port);
+        TlsConnection connection = TlsConnection.client(config, transport, config.serverName() != null ? config.serverName() : hp.host);
+        try {
+            connection.handshake();
+            return connection;
+        } catch (TlsException e) {
+            transport.close();
+            throw e;
         }
     }
 

@@ -1,29 +1,23 @@
 package io.tlskit.cli;
 
-import io.tlskit.HandshakeInfo;
 import io.tlskit.TlsConfig;
-import io.tlskit.TlsConnection;
-import io.tlskit.TlsError;
-import io.tlskit.TlsException;
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
+import io.tlskit.http.client.ClientRequest;
+import io.tlskit.http.client.ClientResponse;
+import io.tlskit.http.client.HttpClientException;
+import io.tlskit.http.client.HttpsClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tlskit get} and {@code tlskit post}: one HTTPS/1.1 request over a {@link TlsConnection}. */
+/** {@code tlskit get} and {@code tlskit post}: one HTTPS/1.1 request with the library's {@link HttpsClient}. */
 final class HttpCommands {
     /** curl's exit code for --fail on an HTTP error. */
     static final int EXIT_HTTP_ERROR = 22;
@@ -41,6 +35,10 @@ final class HttpCommands {
         @Option(names = {"-H", "--header"}, paramLabel = "NAME: VALUE", description = "Extra request header (repeatable).")
         List<String> headers = new ArrayList<>();
 
+        @Option(names = "--via", paramLabel = "serial:DEVICE[,BAUD][,chat=FILE]",
+                description = "Reach the server over a serial line (a UART or a modem dialled by the chat script) instead of TCP.")
+        String via;
+
         @Mixin
         TlsOptions tls;
 
@@ -57,100 +55,56 @@ final class HttpCommands {
             if (tls.alpn.isEmpty()) {
                 builder.alpn("http/1.1");
             }
-            TlsConfig config = builder.build();
-            TlsConnection connection = TlsConnection.connect(config, target.host, target.port);
-            try {
-                HandshakeInfo info = connection.handshakeInfo();
-                if (cli.verbose) {
-                    cli.err.print("connected to " + target.authority() + "\n" + info);
-                }
-                StringBuilder request = new StringBuilder(256);
-                request.append(method).append(' ').append(target.pathAndQuery).append(" HTTP/1.1\r\n");
-                request.append("Host: ").append(target.authority()).append("\r\n");
-                request.append("User-Agent: tlskit/").append(Main.Version.version()).append("\r\n");
-                request.append("Accept: */*\r\n");
-                for (String h : headers) {
-                    int colon = h.indexOf(':');
-                    if (colon <= 0 || h.indexOf('\r') >= 0 || h.indexOf('\n') >= 0) {
-                        throw new CliException("header '" + h + "' must look like 'Name: value'");
+            Via line = Via.parse(via);
+            HttpsClient.Builder client = HttpsClient.builder(builder.build()).keepAlive(false)
+                .maxResponseBytes(fail ? 64L * 1024 * 1024 : Long.MAX_VALUE).userAgent("tlskit/" + Main.Version.version());
+            if (line != null) {
+                client.transport((host, port, timeout) -> line.open(host, port));
+            }
+            if (cli.verbose) {
+                client.trace(l -> {
+                    cli.err.println(l.startsWith("* ") ? l.substring(2) : l);
+                    cli.err.flush();
+                });
+            }
+            ClientRequest request = request(method, body, contentType);
+            try (HttpsClient http = client.build()) {
+                ClientResponse response;
+                if (fail) {
+                    response = http.send(request);
+                    if (!response.isSuccess()) {
+                        cli.error("HTTP " + response.status() + " " + response.reason() + " from " + url);
+                        return EXIT_HTTP_ERROR;
                     }
-                    request.append(h.substring(0, colon).trim()).append(": ").append(h.substring(colon + 1).trim()).append("\r\n");
-                }
-                if (body != null) {
-                    request.append("Content-Type: ").append(contentType).append("\r\n");
-                    request.append("Content-Length: ").append(body.length).append("\r\n");
-                }
-                request.append("Connection: close\r\n\r\n");
-                if (cli.verbose) {
-                    printHead("> ", request.toString());
-                }
-                byte[] headBytes = request.toString().getBytes(StandardCharsets.UTF_8);
-                if (body == null || body.length + headBytes.length > 64 * 1024) {
-                    connection.write(headBytes);
-                    if (body != null) {
-                        connection.write(body);
-                    }
+                    cli.out.write(response.body());
                 } else {
-                    byte[] all = new byte[headBytes.length + body.length];
-                    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-                    System.arraycopy(body, 0, all, headBytes.length, body.length);
-                    connection.write(all);
+                    response = http.send(request, cli.out);
                 }
-
-                TolerantEof raw = new TolerantEof(connection.getInputStream());
-                InputStream in = new BufferedInputStream(raw, 16 * 1024);
-                Http.Head response;
-                int status;
-                do {
-                    response = Http.readHead(in);
-                    if (response == null) {
-                        throw new CliException(target.authority() + " closed the connection without an HTTP response");
-                    }
-                    status = statusOf(response);
-                    if (cli.verbose) {
-                        printHead("< ", response.text());
-                    }
-                } while (status >= 100 && status < 200 && status != 101);
-
-                boolean ok = status >= 200 && status < 300;
-                if (fail && !ok) {
-                    cli.error("HTTP " + response.startLine.substring(response.startLine.indexOf(' ') + 1) + " from " + url);
-                    return EXIT_HTTP_ERROR;
-                }
-                boolean noBody = "HEAD".equals(method) || status == 204 || status == 304;
-                if (!noBody) {
-                    raw.tolerateTruncation = !response.chunked() && response.contentLength() < 0;
-                    Http.copyBody(in, response, cli.out, Long.MAX_VALUE, true);
-                    cli.out.flush();
-                    if (raw.truncated && cli.verbose) {
-                        cli.warn(target.authority() + " ended the body by closing TCP without close_notify");
-                    }
+                cli.out.flush();
+                if (response.endedWithoutCloseNotify() && cli.verbose) {
+                    cli.warn(target.authority() + " ended the body by closing TCP without close_notify");
                 }
                 return 0;
-            } catch (Http.ProtocolException e) {
+            } catch (HttpClientException e) {
                 throw new CliException("bad HTTP response from " + target.authority() + ": " + e.getMessage(), e);
-            } finally {
-                connection.close();
             }
         }
 
-        private void printHead(String prefix, String head) {
-            for (String line : head.split("\r\n")) {
-                cli.err.println(prefix + line);
-            }
-            cli.err.flush();
-        }
-
-        private static int statusOf(Http.Head response) throws Http.ProtocolException {
-            String[] parts = response.startLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-                throw new Http.ProtocolException(0, "not an HTTP status line: " + Http.abbreviate(response.startLine));
-            }
+        private ClientRequest request(String method, byte[] body, String contentType) {
+            ClientRequest request;
             try {
-                return Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                throw new Http.ProtocolException(0, "bad status code in '" + Http.abbreviate(response.startLine) + "'");
+                request = body == null ? ClientRequest.of(method, url, null) : ClientRequest.post(url, contentType, body);
+                for (String h : headers) {
+                    int colon = h.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("header '" + h + "' must look like 'Name: value'");
+                    }
+                    request = request.header(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
             }
+            return request;
         }
     }
 
@@ -198,78 +152,29 @@ final class HttpCommands {
         }
     }
 
-    /** The parts of an https URL the request needs. */
+    /** The parts of an https URL the CLI prints; parsing is the client's ({@link ClientRequest}). */
     static final class Target {
         final String host;
         final int port;
         final String pathAndQuery;
 
-        Target(String host, int port, String pathAndQuery) {
-            this.host = host;
-            this.port = port;
-            this.pathAndQuery = pathAndQuery;
+        private Target(ClientRequest request) {
+            this.host = request.host();
+            this.port = request.port();
+            this.pathAndQuery = request.pathAndQuery();
         }
 
         static Target parse(String url) {
-            URI uri;
             try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new CliException("'" + url + "' is not a URL (" + e.getReason() + "): write e.g. https://localhost:8443/");
+                return new Target(ClientRequest.get(url));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
             }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!"https".equals(scheme)) {
-                throw new CliException("'" + url + "' is not an https:// URL: tlskit speaks HTTP only over TLS");
-            }
-            String host = uri.getHost();
-            if (host == null || host.isEmpty()) {
-                throw new CliException("'" + url + "' has no host: write e.g. https://localhost:8443/");
-            }
-            host = ServerCommand.stripBrackets(host);
-            int port = uri.getPort() < 0 ? 443 : uri.getPort();
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            if (uri.getRawQuery() != null) {
-                path += "?" + uri.getRawQuery();
-            }
-            return new Target(host, port, path);
         }
 
         String authority() {
             String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
             return port == 443 ? h : h + ":" + port;
-        }
-    }
-
-    /**
-     * Turns a TCP close without close_notify into end of stream when the body is delimited by the
-     * close (many servers end that way); anywhere else the TRUNCATED error stands.
-     */
-    static final class TolerantEof extends FilterInputStream {
-        volatile boolean tolerateTruncation;
-        boolean truncated;
-
-        TolerantEof(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (TlsException e) {
-                if (tolerateTruncation && e.error() == TlsError.TRUNCATED) {
-                    truncated = true;
-                    return -1;
-                }
-                throw e;
-            }
         }
     }
 }

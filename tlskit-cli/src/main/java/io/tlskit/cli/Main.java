@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tlskit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "TLS and HTTPS on the JVM (BouncyCastle): a local HTTPS server, a TLS client, an HTTPS client and certificate tools.",
         subcommands = {ServerCommand.class, ConnectCommand.class, HttpCommands.Get.class, HttpCommands.Post.class,
-            CertCommand.class, MqttCommand.class, ProbeCommand.class, CommandLine.HelpCommand.class})
+            CertCommand.class, MqttCommand.class, ProbeCommand.class, ErrorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer>, Cli.Aware {
     /** Exit code for a failure that is not a usage error. */
     static final int EXIT_FAILURE = 1;
@@ -106,8 +106,17 @@ public final class Main implements Callable<Integer>, Cli.Aware {
 
     /** The one-line message for an exception: tlskit's own messages already say what to do. */
     static String describe(Throwable ex) {
-        if (ex instanceof ConfigException || ex instanceof TlsException || ex instanceof CliException) {
+        if (ex instanceof TlsException) {
+            return withCode(ex.getMessage(), ((TlsException) ex).error());
+        }
+        if (ex instanceof ConfigException) {
+            return withCode(ex.getMessage(), ((ConfigException) ex).error());
+        }
+        if (ex instanceof CliException) {
             return ex.getMessage();
+        }
+        if (ex instanceof io.tlskit.crypto.EntropyException) {
+            return withCode(ex.getMessage(), io.tlskit.TlsError.ENTROPY_FAILED);
         }
         if (ex instanceof UnsupportedOperationException) {
             return String.valueOf(ex.getMessage());
@@ -134,6 +143,11 @@ public final class Main implements Callable<Integer>, Cli.Aware {
             return ex.getMessage() == null ? ex.toString() : ex.getMessage();
         }
         return "internal error: " + ex + " (run with -v for the stack trace)";
+    }
+
+    /** The sentence with its stable code after it: "... [E202 CERT_EXPIRED]" ('tlskit error 202' explains it). */
+    static String withCode(String message, io.tlskit.TlsError error) {
+        return error == null ? message : message + " [" + error.label() + "]";
     }
 
     /** Reads the version Maven wrote into version.properties. */

@@ -11,6 +11,7 @@ import io.tlskit.VerifyMode;
 import io.tlskit.crypto.CryptoBackend;
 import io.tlskit.pki.Credentials;
 import io.tlskit.pki.TrustAnchors;
+import io.tlskit.time.SecureTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,8 +76,26 @@ public final class TlsOptions {
     @Option(names = "--crypto", paramLabel = "hybrid|bc|jdk", description = "Crypto backend (default hybrid).")
     String crypto;
 
-    static final List<String> SERVER_ONLY = List.of("--client-auth", "--psk-hint");
-    static final List<String> CLIENT_ONLY = List.of("--server-name", "--max-fragment", "--verify");
+    @Option(names = "--debug", paramLabel = "N",
+            description = "Debug output on stderr like mbedtls_debug_set_threshold: 0 off, 1 errors, 2 state changes,"
+                + " 3 informational, 4 full wire dump (hex of every record). Never prints keys or the PSK.")
+    Integer debug;
+
+    @Option(names = "--clock", paramLabel = "FILE",
+            description = "Client: secure time kept in FILE (created if missing): verify with this device clock and correct it"
+                + " from the TLS 1.2 server's ServerHello time under the PAL's rules (see --time-server-ca).")
+    Path clock;
+
+    @Option(names = "--time-server-ca", paramLabel = "FILE",
+            description = "Client, with --clock: the CA certificate (PEM) of the trusted time server, whose time is strong.")
+    Path timeServerCa;
+
+    @Option(names = "--send-server-time", description = "Server: put this machine's clock in the TLS 1.2 ServerHello"
+            + " (gmt_unix_time), for devices that set their clock from it; without it those bytes are random.")
+    boolean sendServerTime;
+
+    static final List<String> SERVER_ONLY = List.of("--client-auth", "--psk-hint", "--send-server-time");
+    static final List<String> CLIENT_ONLY = List.of("--server-name", "--max-fragment", "--verify", "--clock", "--time-server-ca");
 
     /** Takes the other role's options out of each command, so help and parsing show only what applies. */
     static void removeOtherRoleOptions(CommandLine root) {
@@ -126,6 +145,19 @@ public final class TlsOptions {
         if (verify != null) {
             b.verifyMode(VerifyMode.parse(verify));
         }
+        if (clock != null) {
+            SecureTime time = SecureTime.open(clock, io.tlskit.TimeSource.system());
+            if (timeServerCa != null) {
+                List<java.security.cert.X509Certificate> cas = io.tlskit.pki.PemReader.certificates(timeServerCa);
+                if (cas.isEmpty()) {
+                    throw new CliException("--time-server-ca " + timeServerCa + " holds no certificate: give the time server's CA in PEM");
+                }
+                time.trustTimeServer(cas.get(0));
+            }
+            b.secureTime(time);
+        } else if (timeServerCa != null) {
+            throw new CliException("--time-server-ca needs --clock FILE, where the device clock is kept");
+        }
         return b;
     }
 
@@ -158,6 +190,7 @@ public final class TlsOptions {
         if (pskHint != null) {
             b.pskHint(pskHint);
         }
+        b.sendServerTime(sendServerTime);
         return b;
     }
 
@@ -179,6 +212,12 @@ public final class TlsOptions {
         }
         if (crypto != null) {
             b.cryptoBackend(parseCrypto(crypto));
+        }
+        if (debug != null) {
+            if (debug < 0 || debug > 4) {
+                throw new CliException("--debug " + debug + " is not a level: use 0 (off) to 4 (full wire dump)");
+            }
+            b.debug(debug);
         }
     }
 

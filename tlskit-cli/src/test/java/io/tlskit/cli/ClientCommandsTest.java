@@ -229,21 +229,4 @@ class ClientCommandsTest {
         assertThat(CertCommand.Show.ipText("0:0:0:0:0:0:0:1")).isEqualTo("::1");
         assertThat(CertCommand.Show.ipText("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
     }
-
-    @Test
-    void httpParserHandlesChunksAndLimits() throws Exception {
-        String msg = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: x\r\n\r\n";
-        java.io.InputStream in = new java.io.ByteArrayInputStream(msg.getBytes(StandardCharsets.US_ASCII));
-        Http.Head head = Http.readHead(in);
-        assertThat(head.header("x-a")).isEqualTo("1");
-        assertThat(new String(Http.readBody(in, head, 100, true), StandardCharsets.US_ASCII)).isEqualTo("hello, world");
-        assertThat(Http.readHead(in)).isNull();
-
-        java.io.InputStream big = new java.io.ByteArrayInputStream("POST / HTTP/1.1\r\nContent-Length: 50\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        Http.Head h = Http.readHead(big);
-        assertThatThrownBy(() -> Http.readBody(big, h, 10, false)).isInstanceOf(Http.ProtocolException.class).hasMessageContaining("limit");
-        String huge = "GET / HTTP/1.1\r\nX: " + "a".repeat(Http.MAX_HEAD_BYTES) + "\r\n\r\n";
-        assertThatThrownBy(() -> Http.readHead(new java.io.ByteArrayInputStream(huge.getBytes(StandardCharsets.US_ASCII))))
-                .isInstanceOf(Http.ProtocolException.class).hasMessageContaining("longer than");
-    }
 }

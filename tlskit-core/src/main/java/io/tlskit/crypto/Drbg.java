@@ -30,6 +30,8 @@ public final class Drbg {
     private static final int MAX_REQUEST = 32 * 1024;
     private static final int STRENGTH_BITS = 256;
     private static final AtomicLong INSTANCES = new AtomicLong();
+    /** Requests between two reseeds from the pool, as mbedTLS's MBEDTLS_CTR_DRBG_RESEED_INTERVAL. */
+    public static final int DEFAULT_RESEED_INTERVAL = 10_000;
 
     private Drbg() {
     }
@@ -44,7 +46,20 @@ public final class Drbg {
      *     counter and the time are always added to it.
      */
     public static SecureRandom secureRandom(EntropyPool pool, byte[] personalization) {
+        return secureRandom(pool, personalization, DEFAULT_RESEED_INTERVAL);
+    }
+
+    /**
+     * Like {@link #secureRandom(EntropyPool, byte[])}, reseeding from the pool every
+     * {@code reseedInterval} requests. Each reseed samples every source through its health tests;
+     * once any source has failed, every request fails with an {@link EntropyException} naming it
+     * (fail closed), also between reseeds.
+     */
+    public static SecureRandom secureRandom(EntropyPool pool, byte[] personalization, int reseedInterval) {
         Objects.requireNonNull(pool, "pool");
+        if (reseedInterval < 1) {
+            throw new IllegalArgumentException("reseed interval must be at least 1 request, was " + reseedInterval);
+        }
         pool.fill(new byte[0]);    // fails fast (with the sentence) when no source is strong
         byte[] nonce = pool.seed(STRENGTH_BITS / 16);     // 128-bit instantiation nonce
         SP800SecureRandom drbg = new SP800SecureRandomBuilder(bits -> new PoolEntropy(pool, bits))
@@ -52,7 +67,7 @@ public final class Drbg {
                 .setEntropyBitsRequired(STRENGTH_BITS)
                 .setPersonalizationString(personalize(personalization))
                 .buildCTR(AESEngine.newInstance(), 256, nonce, false);
-        SecureRandom random = new DrbgRandom(new Spi(drbg, pool), drbg.getAlgorithm());
+        SecureRandom random = new DrbgRandom(new Spi(drbg, pool, reseedInterval), drbg.getAlgorithm());
         random.nextBytes(new byte[1]);  // instantiate now: BC does it lazily on first use
         return random;
     }
@@ -136,14 +151,21 @@ public final class Drbg {
         private static final long serialVersionUID = 1L;
         private final transient SP800SecureRandom drbg;
         private final transient EntropyPool pool;
+        private final int reseedInterval;
+        private final AtomicLong requests = new AtomicLong();
 
-        Spi(SP800SecureRandom drbg, EntropyPool pool) {
+        Spi(SP800SecureRandom drbg, EntropyPool pool, int reseedInterval) {
             this.drbg = drbg;
             this.pool = pool;
+            this.reseedInterval = reseedInterval;
         }
 
         @Override
         protected void engineNextBytes(byte[] bytes) {
+            pool.checkHealthy();
+            if (requests.incrementAndGet() % reseedInterval == 0) {
+                drbg.reseed((byte[]) null);    // samples every source through its health tests
+            }
             if (bytes.length <= MAX_REQUEST) {
                 drbg.nextBytes(bytes);
                 return;

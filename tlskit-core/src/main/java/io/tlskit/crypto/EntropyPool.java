@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
 
 import org.bouncycastle.crypto.digests.SHA512Digest;
@@ -33,12 +34,17 @@ public final class EntropyPool {
 
     private final List<EntropySource> sources;
     private final boolean strong;
+    private final Map<EntropySource, SourceHealth> health = new IdentityHashMap<>();   // guarded by this
+    private EntropyException failed;        // guarded by this: latched, the pool never produces again
     private long blocks;                    // guarded by this
 
     private EntropyPool(List<EntropySource> sources) {
         Set<String> names = new HashSet<>();
         for (EntropySource s : sources) {
-            Objects.requireNonNull(s, "entropy source");
+            if (s == null) {
+                throw new ConfigException(TlsError.CONFIG_INVALID, "an entropy source is null: pass a real source,"
+                        + " e.g. EntropySources.system() or a TRNG driver wrapped with EntropySources.of(name, strong, fill)");
+            }
             if (!names.add(s.name())) {
                 throw new ConfigException(TlsError.CONFIG_INVALID, "two entropy sources are named \"" + s.name()
                         + "\": give each a distinct name so that a failure can be traced to one");
@@ -46,6 +52,9 @@ public final class EntropyPool {
         }
         this.sources = List.copyOf(sources);
         this.strong = this.sources.stream().anyMatch(EntropySource::isStrong);
+        for (EntropySource s : this.sources) {
+            health.put(s, new SourceHealth(s.entropyPerByte()));
+        }
     }
 
     /** A pool of these sources (an empty or weak-only pool is allowed here but refuses to seed). */
@@ -87,6 +96,7 @@ public final class EntropyPool {
         if (!strong) {
             throw new EntropyException(NO_STRONG_SOURCE + " (sources: " + describeSources() + ")");
         }
+        checkHealthy();
         SHA512Digest sha512 = new SHA512Digest();
         byte[] sample = new byte[SAMPLE];
         byte[] block = new byte[sha512.getDigestSize()];
@@ -104,6 +114,10 @@ public final class EntropyPool {
                 sha512.doFinal(block, 0);
                 System.arraycopy(block, 0, out, off, Math.min(block.length, out.length - off));
             }
+        } catch (EntropyException e) {
+            Arrays.fill(out, (byte) 0);
+            failed = e;
+            throw e;
         } catch (RuntimeException e) {
             Arrays.fill(out, (byte) 0);
             throw e;
@@ -120,7 +134,35 @@ public final class EntropyPool {
         return out;
     }
 
-    private static void sample(EntropySource source, byte[] sample) {
+    /**
+     * Throws the failure that stopped this pool, if any: once a source failed, the pool (and every
+     * DRBG seeded from it) refuses to produce output, naming the source.
+     */
+    public synchronized void checkHealthy() {
+        if (failed != null) {
+            throw new EntropyException(failed.sourceName().orElse(null), failed.getMessage(), failed);
+        }
+    }
+
+    /** Draws one sample, first running the source's start-up tests if it has not passed them yet. */
+    private void sample(EntropySource source, byte[] sample) {
+        SourceHealth tests = health.get(source);
+        if (!tests.started()) {
+            for (int done = 0; done < SourceHealth.STARTUP_SAMPLES; done += sample.length) {
+                draw(source, sample);
+                if (!tests.check(sample, Math.min(sample.length, SourceHealth.STARTUP_SAMPLES - done))) {
+                    throw failed(source, tests.failure() + " during its start-up tests", null);
+                }
+            }
+            tests.markStarted();
+        }
+        draw(source, sample);
+        if (!tests.check(sample, sample.length)) {
+            throw failed(source, tests.failure(), null);
+        }
+    }
+
+    private static void draw(EntropySource source, byte[] sample) {
         Arrays.fill(sample, (byte) 0);
         try {
             source.fill(sample);
@@ -132,31 +174,17 @@ public final class EntropyPool {
         } catch (RuntimeException e) {
             throw failed(source, e.toString(), e);
         }
-        // A crude health test: a strong source that hands back one byte value 64 times is stuck,
-        // or its callback did not write the buffer (2^-504 chance for a working source).
-        if (source.isStrong() && allSame(sample)) {
-            throw failed(source, "it returned " + SAMPLE + " identical bytes (stuck, or the buffer was not filled)", null);
-        }
     }
 
     private static EntropyException failed(EntropySource source, String why, Throwable cause) {
         return new EntropyException(source.name(), "entropy source \"" + source.name() + "\" failed: " + why
-                + "; no seed material was produced (the DRBG cannot be seeded or reseeded)", cause);
+                + "; no random numbers are produced until it is fixed or replaced (the DRBG refuses output)", cause);
     }
 
     private static void updateLong(SHA512Digest digest, long v) {
         for (int i = 56; i >= 0; i -= 8) {
             digest.update((byte) (v >>> i));
         }
-    }
-
-    private static boolean allSame(byte[] b) {
-        for (int i = 1; i < b.length; i++) {
-            if (b[i] != b[0]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private String describeSources() {

@@ -20,6 +20,15 @@ public interface EntropySource {
     boolean isStrong();
 
     /**
+     * The source's assessed min-entropy per output byte, in bits (0.5 to 8): what the SP 800-90B
+     * health tests' cutoffs are computed from. A strong (conditioned, full-entropy) source claims 8;
+     * a weak one defaults to 1, which makes its tests correspondingly lenient.
+     */
+    default double entropyPerByte() {
+        return isStrong() ? 8 : 1;
+    }
+
+    /**
      * Fills {@code out} completely with fresh output.
      *
      * @throws EntropyException (or another {@link IllegalStateException}) if the source cannot

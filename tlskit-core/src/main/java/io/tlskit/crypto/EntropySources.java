@@ -44,10 +44,21 @@ public final class EntropySources {
      *     source that merely adds unpredictability is weak
      */
     public static EntropySource of(String name, boolean strong, Consumer<byte[]> fill) {
+        return of(name, strong, strong ? 8 : 1, fill);
+    }
+
+    /**
+     * Like {@link #of(String, boolean, Consumer)} with the source's assessed min-entropy per byte
+     * (0.5 to 8 bits), from which its health tests' cutoffs are computed.
+     */
+    public static EntropySource of(String name, boolean strong, double entropyPerByte, Consumer<byte[]> fill) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fill, "fill");
         if (name.isBlank()) {
             throw new IllegalArgumentException("an entropy source needs a name, used in error messages");
+        }
+        if (!(entropyPerByte >= 0.5 && entropyPerByte <= 8)) {
+            throw new IllegalArgumentException("entropy per byte of \"" + name + "\" must be between 0.5 and 8 bits, was " + entropyPerByte);
         }
         return new EntropySource() {
             @Override
@@ -58,6 +69,11 @@ public final class EntropySources {
             @Override
             public boolean isStrong() {
                 return strong;
+            }
+
+            @Override
+            public double entropyPerByte() {
+                return entropyPerByte;
             }
 
             @Override

@@ -78,7 +78,7 @@ class EntropyAndDrbgTest {
         assertThatThrownBy(() -> pool.seed(32))
                 .isInstanceOf(EntropyException.class)
                 .hasMessageContaining("\"lazy-driver\"")
-                .hasMessageContaining("identical bytes");
+                .hasMessageContaining("repetition count test");
     }
 
     @Test
@@ -102,7 +102,8 @@ class EntropyAndDrbgTest {
 
     @Test
     void poolOutputIsConditionedAndFresh() {
-        EntropyPool pool = EntropyPool.of(counterSource("trng", true), counterSource("adc", false));
+        // a counter claiming full entropy would fail its health tests: the strong source is a real generator
+        EntropyPool pool = EntropyPool.of(EntropySources.of("trng", true, new SecureRandom()::nextBytes), counterSource("adc", false));
         byte[] a = pool.seed(100);
         byte[] b = pool.seed(100);
         assertThat(a).hasSize(100).isNotEqualTo(b);

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code TLSKIT_REPO} (set by surefire), else the first parent of the working directory holding
  * {@code peers/mbedtls/Makefile}.
  */
-final class MbedtlsPeer {
+public final class MbedtlsPeer {
     static final Duration BUILD_DEADLINE = Duration.ofSeconds(120);
     static final Path MBEDTLS_HEADER = Path.of("/usr/include/mbedtls/ssl.h");
 
@@ -35,11 +35,11 @@ final class MbedtlsPeer {
     private MbedtlsPeer() {
     }
 
-    static Path client() {
+    public static Path client() {
         return ensureBuilt().resolve("build/mbedtls_peer_client");
     }
 
-    static Path server() {
+    public static Path server() {
         return ensureBuilt().resolve("build/mbedtls_peer_server");
     }
 

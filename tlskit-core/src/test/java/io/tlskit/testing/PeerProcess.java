@@ -173,7 +173,7 @@ public final class PeerProcess implements AutoCloseable {
         public final int exitCode;
         public final String output;
 
-        Result(int exitCode, String output) {
+        public Result(int exitCode, String output) {
             this.exitCode = exitCode;
             this.output = output;
         }
