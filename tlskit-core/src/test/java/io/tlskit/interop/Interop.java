@@ -179,7 +179,16 @@ final class Interop {
     static PeerProcess gnutlsServer(int port, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Peers.require("gnutls-serv").toString(), "--port", String.valueOf(port), "--echo"));
         command.addAll(Arrays.asList(args));
-        return started(PeerProcess.start(command), "listening on IPv4");
+        // "listening on IPv4" can come out before 127.0.0.1 accepts (CI saw connection refused right
+        // after it): also wait for the port. A bare TCP probe prints no "- Channel bindings" line, so
+        // the tests' connection counts are unchanged.
+        PeerProcess server = started(PeerProcess.start(command), "listening on IPv4");
+        try {
+            return server.awaitPort(port, STARTUP);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static PeerProcess started(PeerProcess process, String readyText) throws IOException {
