@@ -156,7 +156,9 @@ final class ServerPeer extends AbstractTlsServer {
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         boolean tls13 = TlsUtils.isTLSv13(context.getSecurityParametersHandshake().getNegotiatedVersion());
-        if (!tls13) {
+        if (tls13) {
+            ClientHelloRules.checkTls13(clientExtensions);
+        } else {
             ClientHelloRules.checkExtendedMasterSecret(clientExtensions);
         }
         super.processClientExtensions(tls13 ? ClientHelloRules.forTls13(clientExtensions) : clientExtensions);
