@@ -41,6 +41,8 @@ final class HardenedServerProtocol extends TlsServerProtocol {
             super.handleHandshakeMessage(type, message);
         } catch (EOFException e) {
             throw ParseFailures.truncatedMessage(type, e);
+        } catch (IOException e) {
+            throw ParseFailures.isParserFailure(e) ? ParseFailures.undecodable(type, e) : e;
         }
     }
 }

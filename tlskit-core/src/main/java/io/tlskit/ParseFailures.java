@@ -1,6 +1,7 @@
 package io.tlskit;
 
 import java.io.EOFException;
+import java.io.IOException;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -12,6 +13,24 @@ import org.bouncycastle.tls.TlsFatalAlert;
  */
 final class ParseFailures {
     private ParseFailures() {
+    }
+
+    /**
+     * Any other parse failure below a handshake message (BouncyCastle's ASN.1 decoder throws plain
+     * IOExceptions) is an undecodable message, or for a Certificate message a corrupt certificate.
+     */
+    static TlsFatalAlert undecodable(short handshakeType, IOException cause) {
+        if (handshakeType == HandshakeType.certificate) {
+            return new TlsFatalAlert(AlertDescription.bad_certificate, "a certificate in the peer's Certificate message cannot be"
+                + " decoded: " + cause.getMessage(), cause);
+        }
+        return new TlsFatalAlert(AlertDescription.decode_error, "the peer's " + HandshakeType.getText(handshakeType)
+            + " message cannot be decoded: " + cause.getMessage(), cause);
+    }
+
+    /** Whether a failure from BouncyCastle's message handling is a parser's, not an alert it already chose. */
+    static boolean isParserFailure(IOException e) {
+        return !(e instanceof org.bouncycastle.tls.TlsFatalAlert) && !(e instanceof org.bouncycastle.tls.TlsFatalAlertReceived);
     }
 
     static TlsFatalAlert truncatedMessage(short handshakeType, EOFException cause) {
