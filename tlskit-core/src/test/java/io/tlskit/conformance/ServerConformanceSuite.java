@@ -66,6 +66,33 @@ abstract class ServerConformanceSuite {
         check(probe);
     }
 
+    static List<Probe> secondFlights() {
+        return ServerProbes.secondFlights();
+    }
+
+    /** After a good TLS 1.2 ClientHello and the server's whole plaintext flight, the client's next flight is broken. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondFlights")
+    void secondFlight(Probe probe) throws Exception {
+        try {
+            RawConnection.Reply reply;
+            try (RawConnection connection = RawConnection.open(server.port())) {
+                connection.send(ClientHelloBuilder.tls12().flight());
+                List<Wire.Record> flight = connection.readUntilHandshake(14);
+                assertThat(flight).as("the server's flight up to ServerHelloDone").isNotEmpty();
+                assertThat(flight.get(0).handshakeType()).isEqualTo(2);
+                connection.send(probe.flight());
+                reply = connection.readToClose();
+            }
+            ServingServer.Failure failure = server.awaitFailure();
+            Expect.Alert alert = (Expect.Alert) probe.expected(cbc());
+            assertWire(alert, reply);
+            assertThat(failure.exception().alert()).as("alert the server recorded (%s)", failure).contains(alert.description());
+        } catch (AssertionError e) {
+            throw new AssertionError("[" + probe.name() + "] expected " + probe.expected(cbc()) + ": " + e.getMessage().strip(), e);
+        }
+    }
+
     private void check(Probe probe) throws Exception {
         try {
             exchange(probe);

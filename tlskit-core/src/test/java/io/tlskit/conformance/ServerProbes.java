@@ -77,6 +77,42 @@ final class ServerProbes {
         return list;
     }
 
+    /**
+     * What a client sends after a good TLS 1.2 ClientHello and the server's plaintext flight (the
+     * suite is ECDHE-ECDSA over x25519): the ClientKeyExchange broken, or messages out of order.
+     */
+    static List<Probe> secondFlights() {
+        byte[] share = ClientHelloBuilder.X25519_SHARE;
+        List<Probe> list = new ArrayList<>();
+        list.add(Probe.of("ClientKeyExchange whose point length runs past the message", hs(16, Bytes.of().u8(32).zeros(10).bytes()),
+            DECODE_ERROR));
+        list.add(Probe.of("ClientKeyExchange with no body", hs(16, new byte[0]), DECODE_ERROR));
+        list.add(Probe.of("ClientKeyExchange with a byte after the point", hs(16, Bytes.of().vec8(share).u8(0).bytes()), DECODE_ERROR));
+        list.add(Probe.of("ClientKeyExchange with a 31-byte x25519 point", hs(16, Bytes.of().vec8(Bytes.head(share, 31)).bytes()),
+            ILLEGAL_PARAMETER));
+        list.add(Probe.of("ClientKeyExchange with an all-zero x25519 point (zero shared secret, RFC 8422 §5.11)",
+            hs(16, Bytes.of().vec8(new byte[32]).bytes()), HANDSHAKE_FAILURE));
+        list.add(Probe.of("Finished before the ClientKeyExchange", hs(20, new byte[12]), UNEXPECTED_MESSAGE));
+        list.add(Probe.of("ChangeCipherSpec before the ClientKeyExchange", Wire.record(Wire.CHANGE_CIPHER_SPEC, new byte[] {1}),
+            UNEXPECTED_MESSAGE));
+        list.add(Probe.of("a second ClientHello instead of the ClientKeyExchange", tls12().flight(), UNEXPECTED_MESSAGE));
+        list.add(Probe.of("a client Certificate nobody asked for", hs(11, Bytes.of().vec24(new byte[0]).bytes()), UNEXPECTED_MESSAGE));
+        list.add(Probe.of("CertificateVerify before the ClientKeyExchange", hs(15, Bytes.of().u16(0x0403).vec16(new byte[8]).bytes()),
+            UNEXPECTED_MESSAGE));
+        list.add(Probe.of("application data before the handshake completes", Wire.record(Wire.APPLICATION_DATA, new byte[20]),
+            UNEXPECTED_MESSAGE));
+        list.add(Probe.of("KeyUpdate in TLS 1.2", hs(24, new byte[] {0}), UNEXPECTED_MESSAGE));
+        list.add(Probe.of("ServerHelloDone from the client", hs(14, new byte[0]), UNEXPECTED_MESSAGE));
+        list.add(Probe.of("ClientKeyExchange of 40 KiB (over the 32 KiB limit for messages other than the ClientHello)",
+            Wire.records(Wire.HANDSHAKE, Wire.handshake(16, new byte[40 * 1024]), 16384),
+            Expect.alert(org.bouncycastle.tls.AlertDescription.internal_error)));
+        return list;
+    }
+
+    private static byte[] hs(int type, byte[] body) {
+        return Wire.record(Wire.HANDSHAKE, Wire.handshake(type, body));
+    }
+
     private void add(String name, ClientHelloBuilder hello, Expect expect) {
         probes.add(Probe.of(name, hello, expect));
     }
