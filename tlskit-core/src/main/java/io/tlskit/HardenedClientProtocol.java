@@ -1,6 +1,5 @@
 package io.tlskit;
 
-import java.io.EOFException;
 import java.io.IOException;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.HandshakeMessageInput;
@@ -24,12 +23,6 @@ final class HardenedClientProtocol extends TlsClientProtocol {
             throw new TlsFatalAlert(AlertDescription.unexpected_message, "the server sent "
                 + HandshakeType.getText(type) + " without the Certificate its cipher suite requires");
         }
-        try {
-            super.handleHandshakeMessage(type, message);
-        } catch (EOFException e) {
-            throw ParseFailures.truncatedMessage(type, e);
-        } catch (IOException e) {
-            throw ParseFailures.isParserFailure(e) ? ParseFailures.undecodable(type, e) : e;
-        }
+        ParseFailures.mapped(type, () -> super.handleHandshakeMessage(type, message));
     }
 }

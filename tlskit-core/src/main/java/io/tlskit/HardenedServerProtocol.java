@@ -1,7 +1,6 @@
 package io.tlskit;
 
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import org.bouncycastle.tls.ClientHello;
 import org.bouncycastle.tls.HandshakeMessageInput;
@@ -37,12 +36,6 @@ final class HardenedServerProtocol extends TlsServerProtocol {
     @Override
     protected void handleHandshakeMessage(short type, HandshakeMessageInput message) throws IOException {
         HandshakeLimits.checkInbound(type, message.available());
-        try {
-            super.handleHandshakeMessage(type, message);
-        } catch (EOFException e) {
-            throw ParseFailures.truncatedMessage(type, e);
-        } catch (IOException e) {
-            throw ParseFailures.isParserFailure(e) ? ParseFailures.undecodable(type, e) : e;
-        }
+        ParseFailures.mapped(type, () -> super.handleHandshakeMessage(type, message));
     }
 }
