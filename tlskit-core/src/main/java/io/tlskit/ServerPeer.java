@@ -141,10 +141,14 @@ final class ServerPeer extends AbstractTlsServer {
 
     @Override
     protected String getDetailMessageNoCipherSuite() {
+        Vector<?> clientSigAlgs = context.getSecurityParametersHandshake().getClientSigAlgs();
+        boolean schemesUnusable = selected != null && !PeerCredentialCache.canSign(selected, clientSigAlgs, false);
         return "no cipher suite in common: the client offered "
             + (observer.peerOfferedSuites == null ? "none" : CipherSuites.names(observer.peerOfferedSuites))
             + "; this server accepts " + CipherSuites.names(config.cipherSuites())
-            + ": enable a suite both sides support (--ciphers on either side)";
+            + ": enable a suite both sides support (--ciphers on either side)"
+            + (schemesUnusable ? "; also, the client's signature_algorithms allow none of the schemes our certificate's key"
+                + " can make (" + selected.subject() + ")" : "");
     }
 
     /** Large but legal ClientHellos (many extensions, padding) fit; see {@link HandshakeLimits}. */
