@@ -192,6 +192,21 @@ public final class CipherSuites {
         return kx == KeyExchangeAlgorithm.PSK || kx == KeyExchangeAlgorithm.ECDHE_PSK || kx == KeyExchangeAlgorithm.DHE_PSK;
     }
 
+    /** TLS 1.2 suites whose key exchange the server signs with its certificate's key. */
+    static boolean signsKeyExchange(int suite) {
+        int kx = TlsUtils.getKeyExchangeAlgorithm(suite);
+        return kx == KeyExchangeAlgorithm.ECDHE_ECDSA || kx == KeyExchangeAlgorithm.ECDHE_RSA || kx == KeyExchangeAlgorithm.DHE_RSA
+            || kx == KeyExchangeAlgorithm.DHE_DSS;
+    }
+
+    /** TLS 1.2 suites whose server sends a Certificate (all but PSK and anonymous ones). */
+    static boolean authenticatesWithCertificate(int suite) {
+        int kx = TlsUtils.getKeyExchangeAlgorithm(suite);
+        return kx == KeyExchangeAlgorithm.RSA || kx == KeyExchangeAlgorithm.RSA_PSK || signsKeyExchange(suite)
+            || kx == KeyExchangeAlgorithm.ECDH_ECDSA || kx == KeyExchangeAlgorithm.ECDH_RSA
+            || kx == KeyExchangeAlgorithm.DH_RSA || kx == KeyExchangeAlgorithm.DH_DSS;
+    }
+
     static boolean isTls13(int suite) {
         return TlsUtils.getKeyExchangeAlgorithm(suite) == KeyExchangeAlgorithm.NULL;
     }

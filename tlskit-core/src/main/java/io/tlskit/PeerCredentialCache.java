@@ -61,6 +61,11 @@ final class PeerCredentialCache {
         return new JcaDefaultTlsCredentialedSigner(params, (JcaTlsCrypto) crypto, own.privateKey(), certificate, scheme);
     }
 
+    /** Whether our key can make a signature scheme the peer accepts ({@code peerSigAlgs} null: the peer sent no list). */
+    static boolean canSign(Credentials own, Vector<?> peerSigAlgs, boolean tls13) {
+        return chooseScheme(own.privateKey(), peerSigAlgs, tls13) != null;
+    }
+
     /** Whether our key can sign for this cipher suite's key exchange (ECDSA vs RSA suites). */
     static boolean keyFitsSuite(Credentials own, int suite) {
         String name = CipherSuites.name(suite);

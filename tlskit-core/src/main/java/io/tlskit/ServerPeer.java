@@ -42,6 +42,7 @@ final class ServerPeer extends AbstractTlsServer {
     private Credentials selected;
     private boolean clientWantsTicket;
     private TicketCodec.Decoded ticketSession;
+    private boolean externalPskSelected;
 
     ServerPeer(TlsConfig config, HandshakeObserver observer) {
         super(config.crypto());
@@ -133,20 +134,38 @@ final class ServerPeer extends AbstractTlsServer {
         if (CipherSuites.isTls13(suite)) {
             return true;
         }
-        return selected != null && PeerCredentialCache.keyFitsSuite(selected, suite);
+        return selected != null && PeerCredentialCache.keyFitsSuite(selected, suite)
+            && (!CipherSuites.signsKeyExchange(suite)
+                || PeerCredentialCache.canSign(selected, context.getSecurityParametersHandshake().getClientSigAlgs(), false));
     }
 
     @Override
     protected String getDetailMessageNoCipherSuite() {
+        Vector<?> clientSigAlgs = context.getSecurityParametersHandshake().getClientSigAlgs();
+        boolean schemesUnusable = selected != null && !PeerCredentialCache.canSign(selected, clientSigAlgs, false);
         return "no cipher suite in common: the client offered "
             + (observer.peerOfferedSuites == null ? "none" : CipherSuites.names(observer.peerOfferedSuites))
             + "; this server accepts " + CipherSuites.names(config.cipherSuites())
-            + ": enable a suite both sides support (--ciphers on either side)";
+            + ": enable a suite both sides support (--ciphers on either side)"
+            + (schemesUnusable ? "; also, the client's signature_algorithms allow none of the schemes our certificate's key"
+                + " can make (" + selected.subject() + ")" : "");
+    }
+
+    /** Large but legal ClientHellos (many extensions, padding) fit; see {@link HandshakeLimits}. */
+    @Override
+    public int getMaxHandshakeMessageSize() {
+        return HandshakeLimits.MAX_CLIENT_HELLO;
     }
 
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
-        super.processClientExtensions(clientExtensions);
+        boolean tls13 = TlsUtils.isTLSv13(context.getSecurityParametersHandshake().getNegotiatedVersion());
+        if (tls13) {
+            ClientHelloRules.checkTls13(clientExtensions);
+        } else {
+            ClientHelloRules.checkExtendedMasterSecret(clientExtensions);
+        }
+        super.processClientExtensions(tls13 ? ClientHelloRules.forTls13(clientExtensions) : clientExtensions);
         ServerHelloTime.stamp(context, config);
         Vector<?> names = TlsExtensionsUtils.getServerNameExtensionClient(clientExtensions);
         if (names != null) {
@@ -172,6 +191,30 @@ final class ServerPeer extends AbstractTlsServer {
             }
         }
         observer.step("ClientHello: SNI {}, certificate {}", observer.sniReceived, selected == null ? "none" : selected.subject());
+        if (tls13 && !externalPskSelected) {
+            checkCanAuthenticate13();
+        }
+    }
+
+    /**
+     * TLS 1.3 signs with our certificate only after the ServerHello is sent; failing there leaves the
+     * client with an encrypted alert it may not read. Refuse before the ServerHello instead.
+     */
+    private void checkCanAuthenticate13() throws TlsFatalAlert {
+        if (selected == null && observer.unknownPskIdentity != null) {
+            // RFC 8446 §6.2: the alert for "PSK key establishment is desired but no acceptable PSK identity"
+            throw new TlsFatalAlert(AlertDescription.unknown_psk_identity,
+                "the client's PSK identity is unknown and this server has no certificate to fall back on");
+        }
+        if (selected == null) {
+            throw new TlsFatalAlert(AlertDescription.handshake_failure,
+                "the client did not offer our PSK and this server has no certificate to authenticate with");
+        }
+        Vector<?> clientSigAlgs = context.getSecurityParametersHandshake().getClientSigAlgs();
+        if (!PeerCredentialCache.canSign(selected, clientSigAlgs, true)) {
+            throw new TlsFatalAlert(AlertDescription.handshake_failure, "the client accepts none of the signature schemes"
+                + " our certificate's key can make (" + selected.subject() + ")");
+        }
     }
 
     @Override
@@ -260,6 +303,7 @@ final class ServerPeer extends AbstractTlsServer {
             byte[] identity = ((PskIdentity) o).getIdentity();
             byte[] key = lookupPsk(identity);
             if (key != null) {
+                externalPskSelected = true;
                 return new BasicTlsPSKExternal(identity, getCrypto().createSecret(key), PRFAlgorithm.tls13_hkdf_sha256);
             }
         }

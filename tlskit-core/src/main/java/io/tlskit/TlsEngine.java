@@ -10,8 +10,6 @@ import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One TLS connection without I/O (the rustls/mbedtls_ssl_context shape): feed it the bytes that
@@ -36,6 +34,9 @@ public final class TlsEngine {
     private boolean closeNotifySent;
     private boolean eofReceived;
     private final HandshakeSlots.Slot slot;
+    /** Whether BouncyCastle ever queued a byte for the peer (it queues nothing before a valid ClientHello). */
+    private boolean outputQueued;
+    private EarlyAlert earlyAlert;
 
     private TlsEngine(TlsConfig config, String serverName, String sessionKey) throws TlsException {
         this.config = config;
@@ -46,13 +47,13 @@ public final class TlsEngine {
         this.slot = config.handshakeSlots().acquire();
         try {
             if (config.isClient()) {
-                TlsClientProtocol client = new TlsClientProtocol();
+                TlsClientProtocol client = new HardenedClientProtocol();
                 ClientPeer peer = new ClientPeer(config, observer, serverName, sessionKey);
                 this.protocol = client;
                 this.context = peer::tlsContext;
                 client.connect(peer);
             } else {
-                TlsServerProtocol server = new TlsServerProtocol();
+                TlsServerProtocol server = new HardenedServerProtocol();
                 ServerPeer peer = new ServerPeer(config, observer);
                 this.protocol = server;
                 this.context = peer::tlsContext;
@@ -160,11 +161,17 @@ public final class TlsEngine {
 
     /** How many bytes are waiting to be sent. */
     public int pendingOutput() {
-        return protocol.getAvailableOutputBytes();
+        int queued = protocol.getAvailableOutputBytes();
+        outputQueued |= queued > 0;
+        return queued + (earlyAlert == null ? 0 : earlyAlert.pending());
     }
 
     public int takeOutput(byte[] buffer, int offset, int length) {
         int n = protocol.readOutput(buffer, offset, length);
+        outputQueued |= n > 0;
+        if (earlyAlert != null && n < length) {
+            n += earlyAlert.take(buffer, offset + n, length - n);
+        }
         if (n > 0 && observer.debug.enabled(DebugSink.WIRE)) {
             observer.log(DebugSink.WIRE, "sending {} bytes: {}", n, HexFormat.of().formatHex(buffer, offset, offset + n));
         }
@@ -180,7 +187,11 @@ public final class TlsEngine {
             return read;
         }
         int start = buffer.position();
-        int read = protocol.readOutput(buffer, n);
+        int read = protocol.readOutput(buffer, Math.min(n, protocol.getAvailableOutputBytes()));
+        outputQueued |= read > 0;
+        if (earlyAlert != null) {
+            read += earlyAlert.take(buffer);
+        }
         if (read > 0 && observer.debug.enabled(DebugSink.WIRE)) {
             byte[] sent = new byte[read];
             buffer.get(start, sent);
@@ -313,6 +324,12 @@ public final class TlsEngine {
         if (failure == null) {
             failure = explainer.explain(cause, handshaking);
             observer.error("failed: [{}] {}", failure.error().label(), failure.getMessage());
+            if (!config.isClient()) {
+                earlyAlert = EarlyAlert.forFailure(failure, outputQueued || protocol.getAvailableOutputBytes() > 0);
+                if (earlyAlert != null) {
+                    observer.step("BouncyCastle queued no record yet: sending the alert as a plaintext record ourselves");
+                }
+            }
         }
         return failure;
     }

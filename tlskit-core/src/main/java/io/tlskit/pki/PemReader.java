@@ -108,8 +108,11 @@ public final class PemReader {
         } catch (GeneralSecurityException | RuntimeException jdkRefused) {
             try {
                 // BouncyCastle is more lenient (e.g. curves the JDK no longer supports)
-                return (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER)
+                X509Certificate lenient = (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER)
                         .generateCertificate(new ByteArrayInputStream(der));
+                // it parses the public key only when asked, and throws IllegalStateException then: ask now (found by fuzzing)
+                lenient.getPublicKey();
+                return lenient;
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new ConfigException(TlsError.MALFORMED_PEM, sourceName + ": " + what
                         + " is not a valid X.509 certificate (" + jdkRefused.getMessage() + "): re-export or reissue it", e);

@@ -29,16 +29,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real TCP TLS server on 127.0.0.1 for bad-input tests: one thread per connection, handshake,
+ * A real TCP TLS server on 127.0.0.1 for bad-input and conformance tests: one thread per connection, handshake,
  * then echo lines. It records every {@link TlsException} (code + message) and every completed
  * {@link HandshakeInfo}, so a test can check what the operator would read in the server log and
  * that the same server then still serves a good client. Every wait is bounded.
  */
-final class ServingServer implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(10);
+public final class ServingServer implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(10);
 
     /** One failed connection as the server saw it. */
-    record Failure(TlsError error, String message, TlsException exception, long millisAfterAccept) {
+    public record Failure(TlsError error, String message, TlsException exception, long millisAfterAccept) {
         @Override
         public String toString() {
             return error + ": " + message;
@@ -80,15 +80,15 @@ final class ServingServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static ServingServer start(TlsConfig config) throws IOException {
+    public static ServingServer start(TlsConfig config) throws IOException {
         return new ServingServer(config);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    TlsConfig config() {
+    public TlsConfig config() {
         return config;
     }
 
@@ -152,7 +152,7 @@ final class ServingServer implements AutoCloseable {
     }
 
     /** The next failure the server recorded (each is returned once); fails the test after the wait. */
-    Failure awaitFailure() throws InterruptedException {
+    public Failure awaitFailure() throws InterruptedException {
         Failure f = newFailures.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (f == null) {
             throw new AssertionError("the server recorded no failure within " + WAIT + "; handshakes: " + handshakes
@@ -162,7 +162,7 @@ final class ServingServer implements AutoCloseable {
     }
 
     /** The next completed handshake (each is returned once). */
-    HandshakeInfo awaitHandshake() throws InterruptedException {
+    public HandshakeInfo awaitHandshake() throws InterruptedException {
         HandshakeInfo info = newHandshakes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (info == null) {
             throw new AssertionError("the server completed no handshake within " + WAIT + "; failures: " + failures
@@ -171,22 +171,22 @@ final class ServingServer implements AutoCloseable {
         return info;
     }
 
-    List<Failure> failures() {
+    public List<Failure> failures() {
         return new ArrayList<>(failures);
     }
 
-    List<Throwable> unexpected() {
+    public List<Throwable> unexpected() {
         return new ArrayList<>(unexpected);
     }
 
     /** Opens TCP to this server and returns a client connection (not yet handshaken). */
-    TlsConnection client(TlsConfig clientConfig, String serverName) throws IOException {
+    public TlsConnection client(TlsConfig clientConfig, String serverName) throws IOException {
         SocketTransport transport = SocketTransport.connect("127.0.0.1", port(), WAIT);
         return TlsConnection.client(clientConfig, transport, serverName);
     }
 
     /** Runs a client handshake that must fail, and returns the client's exception. */
-    TlsException clientFailure(TlsConfig clientConfig, String serverName) throws IOException {
+    public TlsException clientFailure(TlsConfig clientConfig, String serverName) throws IOException {
         TlsConnection connection = client(clientConfig, serverName);
         try {
             HandshakeInfo info = connection.handshake();
@@ -202,7 +202,7 @@ final class ServingServer implements AutoCloseable {
      * "Keeps serving": a good client completes a handshake on this same server and gets its line
      * echoed; the server records the handshake and no new failure.
      */
-    HandshakeInfo assertServes(TlsConfig goodClient, String serverName) throws Exception {
+    public HandshakeInfo assertServes(TlsConfig goodClient, String serverName) throws Exception {
         int failuresBefore = failures.size();
         HandshakeInfo clientInfo;
         String line = "still serving " + System.nanoTime();
@@ -222,7 +222,7 @@ final class ServingServer implements AutoCloseable {
     }
 
     /** A raw TCP socket to this server, for sending garbage; reads time out after the given wait. */
-    Socket rawSocket(Duration readTimeout) throws IOException {
+    public Socket rawSocket(Duration readTimeout) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port()), (int) WAIT.toMillis());
         socket.setSoTimeout((int) readTimeout.toMillis());
