@@ -57,7 +57,7 @@ class EncryptedExtensionsTamperingTest {
     void clientRefuses(String name, int type, byte[] data, short alert) throws Exception {
         TlsEngine client = TlsEngine.client(CLIENT, "localhost", null);
         TamperingServer server = new TamperingServer(type, data);
-        server.accept(new ServerPeer(SERVER, new HandshakeObserver(false, "tampering server")));
+        server.accept(new ServerPeer(SERVER, new HandshakeObserver(false, "tampering server", SERVER)));
         TlsException failure = null;
         TlsFatalAlertReceived serverSaw = null;
         for (int round = 0; round < 10 && failure == null; round++) {
